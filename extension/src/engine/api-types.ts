@@ -1,0 +1,78 @@
+/**
+ * Public engine API types: what the CLI, the Web Worker and the tests call.
+ */
+import { ImageVolume, LabelVolume } from './image/types';
+import { PatchEncoder } from './features/patch-encoder';
+import { PromptableSegmenter } from './segmenters/promptable-segmenter';
+
+export interface Progress {
+  /** 0..1 over the whole job. */
+  fraction: number;
+  /** What is running, in words, e.g. "label 5: slice 12 of 30". */
+  stage: string;
+  /** Slices (or images) finished so far. */
+  done: number;
+  total: number;
+}
+
+export interface RunHooks {
+  onProgress?: (p: Progress) => void;
+  /** A finished slice of one label, for showing results slice by slice. */
+  onSlice?: (s: { label: number; k: number; mask: Uint8Array; confidence: number }) => void;
+  /** Checked between slices; when aborted, the run rejects with a CancelledError. */
+  signal?: { readonly aborted: boolean };
+}
+
+export interface Backends {
+  encoder: PatchEncoder;
+  segmenter: PromptableSegmenter;
+}
+
+export interface VolumeSegmentationRequest {
+  image: ImageVolume;
+  /** On the image grid; non-zero only on the annotated slice(s). */
+  referenceMask: LabelVolume;
+  /** Label values of the reference mask to segment; default: all present. */
+  labels?: number[];
+  backends?: Backends;
+}
+
+export interface OneShotRequest {
+  /** Target image or volume (2D images: dims[2] === 1). */
+  image: ImageVolume;
+  /** Reference images with their masks (one-shot; an ensemble when several). */
+  references: { image: ImageVolume; mask: LabelVolume }[];
+  labels?: number[];
+  backends?: Backends;
+}
+
+export interface LabelResult {
+  label: number;
+  voxels: number;
+  /** Slice indices k where the label was painted. */
+  slices: number[];
+  /** Per-slice confidence 0..1 (NaN where the slice was not considered). */
+  sliceConfidence: Float32Array;
+}
+
+export interface SegmentationResult {
+  labels: LabelVolume;
+  perLabel: LabelResult[];
+  backend: { encoder: string; segmenter: string };
+  seconds: number;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('Segmentation was cancelled.');
+    this.name = 'CancelledError';
+  }
+}
+
+/** Input the engine cannot work with; the message names the problem and what to do. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Promptable segmenter contract, shared by the embedded (training-free) backend and the
+ * learned SAM-family models: one 2D image plus positive/negative points (and optionally a
+ * prior mask) in, one mask plus the segmenter's own quality estimate out.
+ */
+import { PromptPoint } from '../prompts/prompt-types';
+
+export interface SegmenterImage {
+  /** Pixel values, row-major, channels interleaved. For CT: HU. */
+  data: Float32Array;
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  /** Physical pixel size (mm); 1 for plain pictures. */
+  pixelSpacing: [number, number];
+}
+
+export interface SegmenterPrompt {
+  points: PromptPoint[];
+  /** Mask expected near this image (e.g. the neighbouring slice's result), width×height, 0/1. */
+  priorMask?: Uint8Array;
+  /** Box [x0, y0, x1, y1] in pixels, inclusive. */
+  box?: [number, number, number, number];
+}
+
+export interface SegmenterResult {
+  mask: Uint8Array;
+  /** The segmenter's own estimate of mask quality, 0..1 (SAM's IoU prediction, or ours). */
+  quality: number;
+}
+
+export interface PromptableSegmenter {
+  readonly name: string;
+  /** Encode once per image; the returned handle answers many prompts cheaply. */
+  prepare(image: SegmenterImage): Promise<PreparedImage>;
+}
+
+export interface PreparedImage {
+  segment(prompt: SegmenterPrompt): Promise<SegmenterResult>;
+  dispose?(): void;
+}
