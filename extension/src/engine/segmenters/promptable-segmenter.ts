@@ -13,6 +13,8 @@ export interface SegmenterImage {
   channels: 1 | 3;
   /** Physical pixel size (mm); 1 for plain pictures. */
   pixelSpacing: [number, number];
+  /** CT values are Hounsfield units, which fixed windows can rely on; other kinds are normalised per image. */
+  modality?: 'CT' | 'MR' | 'XR' | 'RGB' | 'OT';
 }
 
 export interface SegmenterPrompt {

@@ -1,0 +1,45 @@
+import { distanceInside, distanceOutside } from './distance';
+
+/** Dilation by a disc of radius r mm (exact, via distance transform). */
+export function dilate(mask: Uint8Array, w: number, h: number, rMm: number, sx = 1, sy = 1): Uint8Array {
+  const d = distanceOutside(mask, w, h, sx, sy);
+  const out = new Uint8Array(mask.length);
+  for (let i = 0; i < out.length; i++) out[i] = d[i] <= rMm ? 1 : 0;
+  return out;
+}
+
+/** Erosion by a disc of radius r mm. */
+export function erode(mask: Uint8Array, w: number, h: number, rMm: number, sx = 1, sy = 1): Uint8Array {
+  const d = distanceInside(mask, w, h, sx, sy);
+  const out = new Uint8Array(mask.length);
+  for (let i = 0; i < out.length; i++) out[i] = d[i] > rMm ? 1 : 0;
+  return out;
+}
+
+export function open(mask: Uint8Array, w: number, h: number, rMm: number, sx = 1, sy = 1): Uint8Array {
+  return dilate(erode(mask, w, h, rMm, sx, sy), w, h, rMm, sx, sy);
+}
+
+export function close(mask: Uint8Array, w: number, h: number, rMm: number, sx = 1, sy = 1): Uint8Array {
+  return erode(dilate(mask, w, h, rMm, sx, sy), w, h, rMm, sx, sy);
+}
+
+export function countOnes(mask: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]) n++;
+  return n;
+}
+
+export function dice(a: Uint8Array, b: Uint8Array): number {
+  let inter = 0;
+  let sa = 0;
+  let sb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ? 1 : 0;
+    const y = b[i] ? 1 : 0;
+    inter += x & y;
+    sa += x;
+    sb += y;
+  }
+  return sa + sb === 0 ? 1 : (2 * inter) / (sa + sb);
+}

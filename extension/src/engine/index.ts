@@ -1,0 +1,13 @@
+/**
+ * The SAT engine's public surface. Pure TypeScript: typed arrays and geometry in, typed
+ * arrays out. The same code runs in the viewer's Web Worker, the `sat` CLI and the tests.
+ */
+export * from './api-types';
+export * from './image/types';
+export { sameGrid, voxelToWorld, worldToVoxel, describeGrid } from './image/geometry';
+export { segmentVolume } from './segment-volume';
+export { embeddedBackends, defaultBackends } from './backends';
+export { labelsPresent } from './labels';
+export type { PatchEncoder, PatchFeatures } from './features/patch-encoder';
+export type { PromptableSegmenter, PreparedImage, SegmenterImage, SegmenterPrompt, SegmenterResult } from './segmenters/promptable-segmenter';
+export type { PromptPoint } from './prompts/prompt-types';

@@ -1,0 +1,110 @@
+/**
+ * The prompt planner: from one or more references (image features + mask) and a target's
+ * features, places positive and negative point prompts (method steps 2–8). Several
+ * references (an ensemble, or a volume's nearest finished slices) pool their candidates.
+ */
+import { PatchFeatures } from '../features/patch-encoder';
+import { labelPatches, PatchClass } from './patch-labels';
+import { Candidate, matchPatches } from './correspondence';
+import { exclusiveSampling, filterPositivesInFeatureSpace, PlacedCandidate, placeCandidates, sparseSampling } from './point-sampling';
+import { schemeFeatureScore } from './scheme-score';
+import { PromptPoint } from './prompt-types';
+
+export interface PlannerReference {
+  features: PatchFeatures;
+  /** Reference mask at the reference image's pixel resolution, 0/1. */
+  mask: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** One entry of the hyperparameter bank. */
+export interface PromptSetting {
+  name: string;
+  /** Sparse-sampling radius as a fraction of the scale (image size, or tissue size within a series). */
+  sparseFactor: number;
+  /** Exclusive radius as a fraction of the scale. */
+  exclusiveFactor: number;
+  /** Weight of image-space distance in matching (same-series references only). */
+  spatialWeight: number;
+}
+
+export interface PlanInput {
+  target: PatchFeatures;
+  width: number;
+  height: number;
+  spacing: [number, number];
+  references: PlannerReference[];
+  /** References lie on the target's grid (slices of the same series). */
+  sameFrame: boolean;
+  setting: PromptSetting;
+}
+
+export interface PromptScheme {
+  points: PromptPoint[];
+  setting: PromptSetting;
+  /** Feature-space score of the scheme, 0..1. */
+  featureScore: number;
+  /** Cycle-consistent positive matches before thinning (0: the tissue is not recognised here). */
+  positiveMatches: number;
+}
+
+/** GBMSeg's r = 0.125 × image size, with a smaller and a larger neighbour for the bank. */
+export const DEFAULT_BANK: PromptSetting[] = [
+  { name: 'dense', sparseFactor: 0.0625, exclusiveFactor: 0.0625, spatialWeight: 0.02 },
+  { name: 'standard', sparseFactor: 0.125, exclusiveFactor: 0.125, spatialWeight: 0.02 },
+  { name: 'sparse', sparseFactor: 0.25, exclusiveFactor: 0.125, spatialWeight: 0.05 },
+];
+
+const WINDOW_PATCHES = 4;
+
+export function planPrompts(input: PlanInput): PromptScheme {
+  const { target, width, height, spacing, sameFrame, setting } = input;
+  const all: Candidate[] = [];
+  for (const ref of input.references) {
+    const cls = labelPatches(ref.mask, ref.width, ref.height, ref.features);
+    if (sameFrame) ignoreFarBackground(cls, ref.features, WINDOW_PATCHES + 3);
+    all.push(...matchPatches(ref.features, cls, target, { sameFrame, windowPatches: WINDOW_PATCHES, spatialWeight: setting.spatialWeight }));
+  }
+  // Pool: one candidate per target patch; where references disagree, the better match wins.
+  const byPatch = new Map<number, Candidate>();
+  for (const c of all) {
+    const prev = byPatch.get(c.patch);
+    if (!prev || c.cost < prev.cost) byPatch.set(c.patch, c);
+  }
+  let placed = placeCandidates([...byPatch.values()], target, width, height);
+  const positiveMatches = placed.filter((c) => c.positive).length;
+  placed = filterPositivesInFeatureSpace(placed, target);
+  const scale = sameFrame ? tissueScaleMm(input.references, spacing) : Math.max(width * spacing[0], height * spacing[1]);
+  placed = exclusiveSampling(placed, setting.exclusiveFactor * scale, spacing);
+  placed = sparseSampling(placed, Math.max(setting.sparseFactor * scale, 1.5 * Math.max(target.patchW * spacing[0], target.patchH * spacing[1])), spacing);
+  const featureScore = schemeFeatureScore(placed, target, Math.max(width, height));
+  return { points: placed.map(({ x, y, positive }) => ({ x, y, positive })), setting, featureScore, positiveMatches };
+}
+
+/** Within a series only background near the tissue is informative; far patches would only add noise and cost. */
+function ignoreFarBackground(cls: Uint8Array, grid: PatchFeatures, radius: number): void {
+  const { gridW, gridH } = grid;
+  const near = new Uint8Array(cls.length);
+  for (let i = 0; i < cls.length; i++) {
+    if (cls[i] !== PatchClass.Foreground) continue;
+    const gx = i % gridW;
+    const gy = (i - gx) / gridW;
+    for (let y = Math.max(0, gy - radius); y <= Math.min(gridH - 1, gy + radius); y++)
+      for (let x = Math.max(0, gx - radius); x <= Math.min(gridW - 1, gx + radius); x++) near[y * gridW + x] = 1;
+  }
+  for (let i = 0; i < cls.length; i++) if (cls[i] === PatchClass.Background && !near[i]) cls[i] = PatchClass.Ignore;
+}
+
+/** Equivalent diameter (mm) of the largest reference mask: the natural scale of point spacing inside a series. */
+function tissueScaleMm(refs: PlannerReference[], spacing: [number, number]): number {
+  let area = 0;
+  for (const r of refs) {
+    let n = 0;
+    for (let i = 0; i < r.mask.length; i++) n += r.mask[i];
+    area = Math.max(area, n * spacing[0] * spacing[1]);
+  }
+  return Math.max(4 * Math.max(spacing[0], spacing[1]), 2 * Math.sqrt(area / Math.PI));
+}
+
+export type { PlacedCandidate };

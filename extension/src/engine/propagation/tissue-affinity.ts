@@ -1,0 +1,53 @@
+/**
+ * How much a slice's mask still looks like the annotated tissue, in the encoder's feature
+ * space: the share of the mask's patches whose nearest labelled patch of the annotated
+ * reference is foreground rather than background. When a run slides off the end of an organ
+ * into its neighbour, this share collapses even where the segmenter is confident.
+ */
+import { PatchFeatures } from '../features/patch-encoder';
+import { labelPatches, PatchClass } from '../prompts/patch-labels';
+
+export interface AffinityReference {
+  features: PatchFeatures;
+  classes: Uint8Array;
+}
+
+export function affinityReference(features: PatchFeatures, mask: Uint8Array, width: number, height: number): AffinityReference {
+  const classes = labelPatches(mask, width, height, features);
+  // Background that touches the tissue only: what a leak would run into.
+  const { gridW, gridH } = features;
+  const r = 4;
+  const near = new Uint8Array(classes.length);
+  for (let i = 0; i < classes.length; i++) {
+    if (classes[i] !== PatchClass.Foreground) continue;
+    const gx = i % gridW;
+    const gy = (i - gx) / gridW;
+    for (let y = Math.max(0, gy - r); y <= Math.min(gridH - 1, gy + r); y++)
+      for (let x = Math.max(0, gx - r); x <= Math.min(gridW - 1, gx + r); x++) near[y * gridW + x] = 1;
+  }
+  for (let i = 0; i < classes.length; i++) if (classes[i] === PatchClass.Background && !near[i]) classes[i] = PatchClass.Ignore;
+  return { features, classes };
+}
+
+/** Share (0..1) of the mask's patches that are nearer to reference foreground; NaN when the mask covers no patch. */
+export function tissueAffinity(ref: AffinityReference, target: PatchFeatures, mask: Uint8Array, width: number, height: number): number {
+  const covered = labelPatches(mask, width, height, target, 0.5);
+  const dim = target.dim;
+  const refIdx: number[] = [];
+  for (let i = 0; i < ref.classes.length; i++) if (ref.classes[i] !== PatchClass.Ignore) refIdx.push(i);
+  let n = 0;
+  let fg = 0;
+  for (let b = 0; b < covered.length; b++) {
+    if (covered[b] !== PatchClass.Foreground) continue;
+    let best = Infinity;
+    let cls = PatchClass.Ignore as number;
+    for (const a of refIdx) {
+      let s = 0;
+      for (let d = 0; d < dim; d++) s += (ref.features.data[a * dim + d] - target.data[b * dim + d]) ** 2;
+      if (s < best) (best = s), (cls = ref.classes[a]);
+    }
+    n++;
+    if (cls === PatchClass.Foreground) fg++;
+  }
+  return n ? fg / n : NaN;
+}

@@ -1,0 +1,77 @@
+/**
+ * Whole-series segmentation from annotated slice(s) of the same series: each label of the
+ * reference mask is propagated through the volume (see propagation/volume-propagation.ts).
+ */
+import { InputError, LabelResult, RunHooks, SegmentationResult, VolumeSegmentationRequest } from './api-types';
+import { sameGrid, describeGrid } from './image/geometry';
+import { LabelVolume, voxelCount } from './image/types';
+import { defaultBackends } from './backends';
+import { propagateLabel, PropagationOptions } from './propagation/volume-propagation';
+import { labelsPresent } from './labels';
+
+export async function segmentVolume(req: VolumeSegmentationRequest, hooks: RunHooks = {}, options: PropagationOptions = {}): Promise<SegmentationResult> {
+  const started = Date.now();
+  const { image, referenceMask } = req;
+  if (!sameGrid(image, referenceMask)) {
+    throw new InputError(`the reference mask grid (${describeGrid(referenceMask)}) does not match the image (${describeGrid(image)}); resample it onto the image grid first.`);
+  }
+  if (image.channels !== 1) throw new InputError('volume propagation needs a single-channel (grey) series; this one has colour pixels.');
+  const present = labelsPresent(referenceMask);
+  if (present.length === 0) throw new InputError('the reference mask is empty: draw the tissue on at least one slice.');
+  const labels = req.labels && req.labels.length ? req.labels : present;
+  for (const l of labels) if (!present.includes(l)) throw new InputError(`label ${l} is not in the reference mask (labels present: ${present.join(', ')}).`);
+  const backends = req.backends ?? defaultBackends();
+  const n = voxelCount(image);
+  const sliceLen = image.dims[0] * image.dims[1];
+  const depth = image.dims[2];
+  const out: LabelVolume = { ...geometryOf(image), data: labels.some((l) => l > 255) ? new Uint16Array(n) : new Uint8Array(n) };
+  const perLabel: LabelResult[] = [];
+  const total = labels.length * depth;
+  let done = 0;
+  for (const label of labels) {
+    const annotated = new Uint8Array(n);
+    for (let i = 0; i < n; i++) annotated[i] = referenceMask.data[i] === label ? 1 : 0;
+    const res = await propagateLabel(
+      {
+        image,
+        backends,
+        hooks,
+        label,
+        onSliceDone: () => {
+          done++;
+          hooks.onProgress?.({ fraction: done / total, stage: `label ${label}`, done, total });
+        },
+      },
+      annotated,
+      options,
+    );
+    // Annotated slices count as done too.
+    done = (perLabel.length + 1) * depth;
+    hooks.onProgress?.({ fraction: done / total, stage: `label ${label} finished`, done, total });
+    let voxels = 0;
+    const slices: number[] = [];
+    for (let k = 0; k < depth; k++) {
+      let any = false;
+      for (let i = k * sliceLen; i < (k + 1) * sliceLen; i++) {
+        // Where labels compete, the earlier label keeps its voxels; the user's own strokes always win.
+        if (res.mask[i] && (out.data[i] === 0 || referenceMask.data[i] === label)) {
+          out.data[i] = label;
+          voxels++;
+          any = true;
+        }
+      }
+      if (any) slices.push(k);
+    }
+    perLabel.push({ label, voxels, slices, sliceConfidence: res.confidence });
+  }
+  return {
+    labels: out,
+    perLabel,
+    backend: { encoder: backends.encoder.name, segmenter: backends.segmenter.name },
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+function geometryOf(g: VolumeSegmentationRequest['image']) {
+  return { dims: [...g.dims] as typeof g.dims, spacing: [...g.spacing] as typeof g.spacing, origin: [...g.origin] as typeof g.origin, direction: [...g.direction] as typeof g.direction };
+}

@@ -1,0 +1,222 @@
+/**
+ * Embedded, training-free promptable segmenter. From the point prompts (and a prior mask
+ * when one is given, e.g. the neighbouring slice's result) it learns foreground and
+ * background appearance on this very image, scores every pixel by the log-likelihood ratio,
+ * adds a spatial prior (distance from the prior mask, closeness to the points), regularises
+ * by smoothing the score, and keeps the regions that hold a positive point.
+ * Quality is a stability score (how much the mask changes when the decision threshold moves)
+ * times agreement with the points, in the spirit of SAM's own estimate.
+ */
+import { PreparedImage, PromptableSegmenter, SegmenterImage, SegmenterPrompt, SegmenterResult } from './promptable-segmenter';
+import { gaussianBlur2D } from '../imaging/blur';
+import { HistogramModel, ValueRange } from '../imaging/appearance-model';
+import { Box, boxOfMask, cropPlane, growBox, pasteMask, unionBox } from '../imaging/crop';
+import { distanceOutside } from '../imaging/distance';
+import { dilate, erode } from '../imaging/morphology';
+import { fillHoles2D, keepComponents2D } from '../imaging/components';
+import { percentiles } from '../imaging/intensity';
+import { PromptPoint } from '../prompts/prompt-types';
+
+export interface LikelihoodSegmenterOptions {
+  /** Smoothing of the image before modelling, mm. */
+  imageSigmaMm?: number;
+  /** Smoothing of the score map (regularisation), mm. */
+  scoreSigmaMm?: number;
+  /** How fast the score falls outside the prior mask, mm per unit. */
+  priorFalloffMm?: number;
+  /** Search margin around the prior mask, mm. */
+  marginMm?: number;
+}
+
+const DEFAULTS: Required<LikelihoodSegmenterOptions> = {
+  imageSigmaMm: 1.0,
+  scoreSigmaMm: 1.5,
+  priorFalloffMm: 3,
+  marginMm: 20,
+};
+
+export class LikelihoodSegmenter implements PromptableSegmenter {
+  readonly name = 'embedded-likelihood';
+  private readonly opt: Required<LikelihoodSegmenterOptions>;
+  constructor(options: LikelihoodSegmenterOptions = {}) {
+    this.opt = { ...DEFAULTS, ...options };
+  }
+
+  async prepare(image: SegmenterImage): Promise<PreparedImage> {
+    return this.prepareSync(image);
+  }
+
+  prepareSync(image: SegmenterImage): PreparedLikelihoodImage {
+    return new PreparedLikelihoodImage(image, this.opt);
+  }
+}
+
+export class PreparedLikelihoodImage implements PreparedImage {
+  private readonly smoothed: Float32Array;
+  private readonly ranges: ValueRange[];
+  constructor(private readonly image: SegmenterImage, private readonly opt: Required<LikelihoodSegmenterOptions>) {
+    this.smoothed = smoothChannels(image, opt.imageSigmaMm);
+    this.ranges = valueRanges(image, this.smoothed);
+  }
+
+  async segment(prompt: SegmenterPrompt): Promise<SegmenterResult> {
+    return this.segmentSync(prompt);
+  }
+
+  segmentSync(prompt: SegmenterPrompt): SegmenterResult {
+    const { width: W, height: H, channels, pixelSpacing: sp } = this.image;
+    const full = new Uint8Array(W * H);
+    const positives = prompt.points.filter((p) => p.positive);
+    if (positives.length === 0) return { mask: full, quality: 0 };
+
+    const box = this.regionOfInterest(prompt);
+    const w = box.x1 - box.x0;
+    const h = box.y1 - box.y0;
+    const values = cropPlane(this.smoothed, W, box, channels);
+    const prior = prompt.priorMask ? cropPlane(prompt.priorMask, W, box) : undefined;
+    const pts = prompt.points.map((p) => ({ ...p, x: p.x - box.x0, y: p.y - box.y0 })).filter((p) => p.x >= 0 && p.y >= 0 && p.x < w && p.y < h);
+
+    const score = this.scoreMap(values, w, h, pts, prior);
+    const smoothed = gaussianBlur2D(score, w, h, this.opt.scoreSigmaMm / sp[0], this.opt.scoreSigmaMm / sp[1]);
+    const mask = new Uint8Array(w * h);
+    for (let i = 0; i < mask.length; i++) mask[i] = smoothed[i] > 0 ? 1 : 0;
+
+    const posIdx = pts.filter((p) => p.positive).map((p) => Math.round(p.y) * w + Math.round(p.x));
+    keepComponents2D(mask, w, h, (id, size, labels) => {
+      if (posIdx.some((i) => labels[i] === id)) return true;
+      if (!prior) return false;
+      let overlap = 0;
+      for (let i = 0; i < labels.length; i++) if (labels[i] === id && prior[i]) overlap++;
+      return overlap > 0.5 * size;
+    });
+    fillHoles2D(mask, w, h);
+    const quality = stability(mask, smoothed) * pointAgreement(mask, pts, w);
+    pasteMask(full, W, box, mask);
+    return { mask: full, quality };
+  }
+
+  private regionOfInterest(prompt: SegmenterPrompt): Box {
+    const { width: W, height: H, pixelSpacing: sp } = this.image;
+    const all: Box = { x0: 0, y0: 0, x1: W, y1: H };
+    if (!prompt.priorMask) return all;
+    let box = boxOfMask(prompt.priorMask, W, H);
+    for (const p of prompt.points) {
+      const x = Math.round(p.x);
+      const y = Math.round(p.y);
+      if (p.positive) box = unionBox(box, { x0: x, y0: y, x1: x + 1, y1: y + 1 });
+    }
+    if (!box) return all;
+    return growBox(box, Math.ceil(this.opt.marginMm / sp[0]), Math.ceil(this.opt.marginMm / sp[1]), W, H);
+  }
+
+  /** Per-pixel evidence for foreground (positive) vs background (negative). */
+  private scoreMap(values: Float32Array, w: number, h: number, pts: PromptPoint[], prior?: Uint8Array): Float32Array {
+    const { channels, pixelSpacing: sp } = this.image;
+    const bins = channels === 1 ? 160 : 12;
+    const fg = new HistogramModel(bins, channels, this.ranges);
+    const bg = new HistogramModel(bins, channels, this.ranges);
+    const rPix = Math.max(1, 3 / Math.min(sp[0], sp[1]));
+    for (const p of pts) addDisc(p.positive ? fg : bg, values, w, h, p.x, p.y, rPix);
+    if (prior) {
+      // The prior's core and a ring around it, sampled on this image, carry most of the model.
+      const core = erode(prior, w, h, 2 * Math.max(sp[0], sp[1]), sp[0], sp[1]);
+      const inner = dilate(prior, w, h, 4, sp[0], sp[1]);
+      const outer = dilate(prior, w, h, 15, sp[0], sp[1]);
+      const coreWeight = Math.max(1, fg.sampleWeight) / Math.max(1, count(core)) * 2;
+      let ringN = 0;
+      for (let i = 0; i < outer.length; i++) if (outer[i] && !inner[i]) ringN++;
+      const ringWeight = Math.max(1, bg.sampleWeight) / Math.max(1, ringN) * 2;
+      for (let i = 0; i < core.length; i++) if (core[i]) fg.add(values, i, coreWeight);
+      for (let i = 0; i < outer.length; i++) if (outer[i] && !inner[i]) bg.add(values, i, ringWeight);
+    }
+    if (bg.sampleWeight === 0) for (let i = 0; i < w * h; i++) bg.add(values, i); // no negatives: the image itself
+    const sigmaBins = channels === 1 ? 1.5 : 0.7;
+    const pf = fg.density(sigmaBins);
+    const pb = bg.density(sigmaBins);
+    const llr = new Float64Array(pf.length);
+    for (let b = 0; b < pf.length; b++) llr[b] = Math.max(-4, Math.min(4, Math.log(pf[b] / pb[b])));
+
+    const score = new Float32Array(w * h);
+    for (let i = 0; i < score.length; i++) score[i] = llr[fg.binOf(values, i)];
+    if (prior) {
+      const dOut = distanceOutside(prior, w, h, sp[0], sp[1]);
+      for (let i = 0; i < score.length; i++) score[i] += prior[i] ? 0.5 : -dOut[i] / this.opt.priorFalloffMm;
+    }
+    // Points pull their immediate surroundings their way.
+    const r2 = rPix * rPix;
+    for (const p of pts) {
+      const s = p.positive ? 2 : -2;
+      for (let y = Math.max(0, Math.floor(p.y - 2 * rPix)); y <= Math.min(h - 1, Math.ceil(p.y + 2 * rPix)); y++) {
+        for (let x = Math.max(0, Math.floor(p.x - 2 * rPix)); x <= Math.min(w - 1, Math.ceil(p.x + 2 * rPix)); x++) {
+          const d2 = (x - p.x) ** 2 + (y - p.y) ** 2;
+          score[y * w + x] += s * Math.exp(-d2 / (2 * r2));
+        }
+      }
+    }
+    return score;
+  }
+}
+
+function smoothChannels(img: SegmenterImage, sigmaMm: number): Float32Array {
+  const { width: w, height: h, channels, pixelSpacing: sp } = img;
+  const sx = sigmaMm / sp[0];
+  const sy = sigmaMm / sp[1];
+  if (sx < 0.35 && sy < 0.35) return img.data;
+  if (channels === 1) return gaussianBlur2D(img.data, w, h, sx, sy);
+  const out = new Float32Array(img.data.length);
+  const plane = new Float32Array(w * h);
+  for (let c = 0; c < channels; c++) {
+    for (let i = 0; i < w * h; i++) plane[i] = img.data[i * channels + c];
+    const b = gaussianBlur2D(plane, w, h, sx, sy);
+    for (let i = 0; i < w * h; i++) out[i * channels + c] = b[i];
+  }
+  return out;
+}
+
+function valueRanges(img: SegmenterImage, values: Float32Array): ValueRange[] {
+  const n = img.width * img.height;
+  if (img.channels === 1 && img.modality === 'CT') return [{ lo: -300, hi: 500 }];
+  const out: ValueRange[] = [];
+  for (let c = 0; c < img.channels; c++) {
+    const [lo, hi] = percentiles(values, n, img.channels, c, 0.001, 0.999);
+    out.push({ lo, hi: hi > lo ? hi : lo + 1 });
+  }
+  return out;
+}
+
+function addDisc(model: HistogramModel, values: Float32Array, w: number, h: number, cx: number, cy: number, r: number): void {
+  const r2 = r * r;
+  for (let y = Math.max(0, Math.floor(cy - r)); y <= Math.min(h - 1, Math.ceil(cy + r)); y++)
+    for (let x = Math.max(0, Math.floor(cx - r)); x <= Math.min(w - 1, Math.ceil(cx + r)); x++)
+      if ((x - cx) ** 2 + (y - cy) ** 2 <= r2) model.add(values, y * w + x);
+}
+
+function count(m: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < m.length; i++) n += m[i];
+  return n;
+}
+
+/** Share of the mask that stays when the threshold rises, over what joins when it falls. */
+function stability(mask: Uint8Array, score: Float32Array): number {
+  let strong = 0;
+  let loose = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (mask[i] && score[i] > 1) strong++;
+    if (score[i] > -1 && (mask[i] || score[i] > 0)) loose++;
+  }
+  return loose ? strong / loose : 0;
+}
+
+function pointAgreement(mask: Uint8Array, pts: PromptPoint[], w: number): number {
+  let posIn = 0;
+  let pos = 0;
+  let negIn = 0;
+  let neg = 0;
+  for (const p of pts) {
+    const inside = mask[Math.round(p.y) * w + Math.round(p.x)] === 1;
+    if (p.positive) (pos++, posIn += inside ? 1 : 0);
+    else (neg++, negIn += inside ? 1 : 0);
+  }
+  return (pos ? posIn / pos : 0) * (neg ? 1 - negIn / neg : 1);
+}
