@@ -32,16 +32,17 @@ function blurRows(src: Float32Array, dst: Float32Array, w: number, h: number, k:
   }
 }
 
+/** Column pass written row-wise so the inner loop walks memory in order (cache friendly). */
 function blurColumns(src: Float32Array, dst: Float32Array, w: number, h: number, k: Float32Array): void {
   const r = (k.length - 1) >> 1;
+  dst.fill(0);
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s = 0;
-      for (let t = -r; t <= r; t++) {
-        const yy = y + t < 0 ? 0 : y + t >= h ? h - 1 : y + t;
-        s += k[t + r] * src[yy * w + x];
-      }
-      dst[y * w + x] = s;
+    const out = y * w;
+    for (let t = -r; t <= r; t++) {
+      const yy = y + t < 0 ? 0 : y + t >= h ? h - 1 : y + t;
+      const kt = k[t + r];
+      const row = yy * w;
+      for (let x = 0; x < w; x++) dst[out + x] += kt * src[row + x];
     }
   }
 }

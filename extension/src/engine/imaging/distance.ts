@@ -1,10 +1,11 @@
 /**
  * Exact Euclidean distance transform (Felzenszwalb & Huttenlocher), in millimetres with
  * anisotropic pixel spacing: distance from each pixel to the nearest pixel where
- * `isSource` is true (0 on sources; Infinity when there are none).
+ * (mask[i] !== 0) equals sourceValue (0 on sources; Infinity when there are none).
  */
 export function distanceTransform2D(
-  isSource: (i: number) => boolean,
+  mask: Uint8Array,
+  sourceValue: 0 | 1,
   width: number,
   height: number,
   spacingX = 1,
@@ -16,7 +17,7 @@ export function distanceTransform2D(
   const v = new Int32Array(Math.max(width, height));
   const z = new Float64Array(Math.max(width, height) + 1);
   const sq = new Float64Array(width * height);
-  for (let i = 0; i < width * height; i++) sq[i] = isSource(i) ? 0 : INF;
+  for (let i = 0; i < width * height; i++) sq[i] = (mask[i] !== 0 ? 1 : 0) === sourceValue ? 0 : INF;
   // columns (y direction)
   for (let x = 0; x < width; x++) {
     for (let y = 0; y < height; y++) f[y] = sq[y * width + x];
@@ -63,10 +64,10 @@ function edt1d(f: Float64Array, d: Float64Array, v: Int32Array, z: Float64Array,
 
 /** Distance (mm) from each pixel to the mask (0 inside). */
 export function distanceOutside(mask: Uint8Array, w: number, h: number, sx = 1, sy = 1): Float32Array {
-  return distanceTransform2D((i) => mask[i] !== 0, w, h, sx, sy);
+  return distanceTransform2D(mask, 1, w, h, sx, sy);
 }
 
 /** Distance (mm) from each pixel inside the mask to the nearest background pixel (0 outside). */
 export function distanceInside(mask: Uint8Array, w: number, h: number, sx = 1, sy = 1): Float32Array {
-  return distanceTransform2D((i) => mask[i] === 0, w, h, sx, sy);
+  return distanceTransform2D(mask, 0, w, h, sx, sy);
 }

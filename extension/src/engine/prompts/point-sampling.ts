@@ -7,23 +7,38 @@
  */
 import { Candidate } from './correspondence';
 import { PatchFeatures } from '../features/patch-encoder';
+import { distanceOutside } from '../imaging/distance';
 
 export interface PlacedCandidate extends Candidate {
   /** Pixel position in the target (patch centre). */
   x: number;
   y: number;
+  /** Distance (mm) to the nearest candidate of the other class (Infinity if none). */
+  clearance: number;
 }
 
-export function placeCandidates(cands: Candidate[], target: PatchFeatures, width: number, height: number): PlacedCandidate[] {
-  return cands.map((c) => {
+export function placeCandidates(cands: Candidate[], target: PatchFeatures, width: number, height: number, spacing: [number, number]): PlacedCandidate[] {
+  const placed = cands.map((c) => {
     const gx = c.patch % target.gridW;
     const gy = (c.patch - gx) / target.gridW;
     return {
       ...c,
       x: Math.min(width - 1, Math.floor(gx * target.patchW + target.patchW / 2)),
       y: Math.min(height - 1, Math.floor(gy * target.patchH + target.patchH / 2)),
+      clearance: Infinity,
     };
   });
+  // Clearance on the patch grid by a distance transform per class: linear, not quadratic.
+  const { gridW, gridH } = target;
+  const sx = target.patchW * spacing[0];
+  const sy = target.patchH * spacing[1];
+  for (const positive of [true, false]) {
+    const other = new Uint8Array(gridW * gridH);
+    for (const c of placed) if (c.positive !== positive) other[c.patch] = 1;
+    const d = distanceOutside(other, gridW, gridH, sx, sy);
+    for (const c of placed) if (c.positive === positive) c.clearance = d[c.patch];
+  }
+  return placed;
 }
 
 /** Drops positives whose mean feature distance to the other positives is an outlier (> mean + k·sd). */
@@ -45,26 +60,23 @@ export function filterPositivesInFeatureSpace(cands: PlacedCandidate[], target: 
   return cands.filter((c) => !drop.has(c));
 }
 
-/** Exclusive sampling: negatives within r (pixels, Euclidean in mm units via spacing) of any positive are dropped. */
-export function exclusiveSampling(cands: PlacedCandidate[], rMm: number, spacing: [number, number]): PlacedCandidate[] {
-  const pos = cands.filter((c) => c.positive);
-  const r2 = rMm * rMm;
-  return cands.filter((c) => c.positive || !pos.some((p) => dist2(p, c, spacing) < r2));
+/** Exclusive sampling: negatives within r mm of any positive are dropped. */
+export function exclusiveSampling(cands: PlacedCandidate[], rMm: number): PlacedCandidate[] {
+  return cands.filter((c) => c.positive || c.clearance >= rMm);
 }
 
 /** Sparse sampling: greedy thinning per class within r mm, farthest-from-other-class first. */
 export function sparseSampling(cands: PlacedCandidate[], rMm: number, spacing: [number, number], maxPerClass = 32): PlacedCandidate[] {
   const out: PlacedCandidate[] = [];
+  const r2 = rMm * rMm;
   for (const positive of [true, false]) {
-    const mine = cands.filter((c) => c.positive === positive);
-    const other = cands.filter((c) => c.positive !== positive);
-    const clearance = mine.map((c) => (other.length ? Math.min(...other.map((o) => dist2(c, o, spacing))) : Infinity));
-    const order = mine.map((_, i) => i).sort((a, b) => clearance[b] - clearance[a] || mine[a].cost - mine[b].cost);
+    const mine = cands.filter((c) => c.positive === positive).sort((a, b) => b.clearance - a.clearance || a.cost - b.cost);
     const kept: PlacedCandidate[] = [];
-    const r2 = rMm * rMm;
-    for (const i of order) {
+    for (const c of mine) {
       if (kept.length >= maxPerClass) break;
-      if (kept.every((k) => dist2(k, mine[i], spacing) >= r2)) kept.push(mine[i]);
+      let free = true;
+      for (const k of kept) if (dist2(k, c, spacing) < r2) (free = false);
+      if (free) kept.push(c);
     }
     out.push(...kept);
   }

@@ -25,11 +25,9 @@ export interface PromptSetting {
   sparseFactor: number;
   /** Exclusive radius as a fraction of the scale. */
   exclusiveFactor: number;
-  /** Weight of image-space distance in matching (same-series references only). */
-  spatialWeight: number;
 }
 
-export interface PlanInput {
+export interface MatchInput {
   target: PatchFeatures;
   width: number;
   height: number;
@@ -37,7 +35,6 @@ export interface PlanInput {
   references: PlannerReference[];
   /** References lie on the target's grid (slices of the same series). */
   sameFrame: boolean;
-  setting: PromptSetting;
 }
 
 export interface PromptScheme {
@@ -49,22 +46,33 @@ export interface PromptScheme {
   positiveMatches: number;
 }
 
+/** Cycle-consistent candidates of one target, pooled over its references; shared by every setting of the bank. */
+export interface CandidatePool {
+  input: MatchInput;
+  candidates: PlacedCandidate[];
+  positiveMatches: number;
+  /** Length scale (mm) the sampling radii are fractions of. */
+  scale: number;
+}
+
 /** GBMSeg's r = 0.125 × image size, with a smaller and a larger neighbour for the bank. */
 export const DEFAULT_BANK: PromptSetting[] = [
-  { name: 'dense', sparseFactor: 0.0625, exclusiveFactor: 0.0625, spatialWeight: 0.02 },
-  { name: 'standard', sparseFactor: 0.125, exclusiveFactor: 0.125, spatialWeight: 0.02 },
-  { name: 'sparse', sparseFactor: 0.25, exclusiveFactor: 0.125, spatialWeight: 0.05 },
+  { name: 'dense', sparseFactor: 0.0625, exclusiveFactor: 0.0625 },
+  { name: 'standard', sparseFactor: 0.125, exclusiveFactor: 0.125 },
+  { name: 'sparse', sparseFactor: 0.25, exclusiveFactor: 0.125 },
 ];
 
 const WINDOW_PATCHES = 4;
+/** Weight of squared image-space distance (patches²) against squared feature distance, within a series. */
+const SPATIAL_WEIGHT = 0.02;
 
-export function planPrompts(input: PlanInput): PromptScheme {
-  const { target, width, height, spacing, sameFrame, setting } = input;
+export function collectCandidates(input: MatchInput): CandidatePool {
+  const { target, width, height, spacing, sameFrame } = input;
   const all: Candidate[] = [];
   for (const ref of input.references) {
     const cls = labelPatches(ref.mask, ref.width, ref.height, ref.features);
     if (sameFrame) ignoreFarBackground(cls, ref.features, WINDOW_PATCHES + 3);
-    all.push(...matchPatches(ref.features, cls, target, { sameFrame, windowPatches: WINDOW_PATCHES, spatialWeight: setting.spatialWeight }));
+    all.push(...matchPatches(ref.features, cls, target, { sameFrame, windowPatches: WINDOW_PATCHES, spatialWeight: SPATIAL_WEIGHT }));
   }
   // Pool: one candidate per target patch; where references disagree, the better match wins.
   const byPatch = new Map<number, Candidate>();
@@ -72,14 +80,25 @@ export function planPrompts(input: PlanInput): PromptScheme {
     const prev = byPatch.get(c.patch);
     if (!prev || c.cost < prev.cost) byPatch.set(c.patch, c);
   }
-  let placed = placeCandidates([...byPatch.values()], target, width, height);
+  let placed = placeCandidates([...byPatch.values()], target, width, height, spacing);
   const positiveMatches = placed.filter((c) => c.positive).length;
   placed = filterPositivesInFeatureSpace(placed, target);
   const scale = sameFrame ? tissueScaleMm(input.references, spacing) : Math.max(width * spacing[0], height * spacing[1]);
-  placed = exclusiveSampling(placed, setting.exclusiveFactor * scale, spacing);
-  placed = sparseSampling(placed, Math.max(setting.sparseFactor * scale, 1.5 * Math.max(target.patchW * spacing[0], target.patchH * spacing[1])), spacing);
+  return { input, candidates: placed, positiveMatches, scale };
+}
+
+/** Thins a candidate pool into one prompt scheme for one setting of the bank. */
+export function schemeFor(pool: CandidatePool, setting: PromptSetting): PromptScheme {
+  const { target, width, height, spacing } = pool.input;
+  let placed = exclusiveSampling(pool.candidates, setting.exclusiveFactor * pool.scale);
+  const minSpacing = 1.5 * Math.max(target.patchW * spacing[0], target.patchH * spacing[1]);
+  placed = sparseSampling(placed, Math.max(setting.sparseFactor * pool.scale, minSpacing), spacing);
   const featureScore = schemeFeatureScore(placed, target, Math.max(width, height));
-  return { points: placed.map(({ x, y, positive }) => ({ x, y, positive })), setting, featureScore, positiveMatches };
+  return { points: placed.map(({ x, y, positive }) => ({ x, y, positive })), setting, featureScore, positiveMatches: pool.positiveMatches };
+}
+
+export function planPrompts(input: MatchInput & { setting: PromptSetting }): PromptScheme {
+  return schemeFor(collectCandidates(input), input.setting);
 }
 
 /** Within a series only background near the tissue is informative; far patches would only add noise and cost. */

@@ -3,27 +3,33 @@
  * segmented with the SAT prompt planner using the nearest finished slice and the nearest
  * annotated slice as references; the neighbour's mask is the segmenter's prior. A run stops
  * where the tissue ends. Afterwards only 3D components connected to the annotation are kept.
+ * Work happens on a working grid (see image/working-resolution.ts); annotated slices are
+ * returned exactly as drawn.
  */
 import { ImageVolume } from '../image/types';
 import { sliceImage } from '../image/slices';
+import { downsampleImage, downsampleMask, upsampleMask, workingFactor } from '../image/working-resolution';
 import { Backends, CancelledError, RunHooks } from '../api-types';
 import { PatchFeatures } from '../features/patch-encoder';
-import { DEFAULT_BANK, planPrompts, PlannerReference, PromptSetting } from '../prompts/prompt-planner';
+import { SegmenterImage } from '../segmenters/promptable-segmenter';
+import { collectCandidates, DEFAULT_BANK, PlannerReference, PromptSetting, schemeFor } from '../prompts/prompt-planner';
 import { propagationRuns } from './slice-order';
 import { DEFAULT_TISSUE_END, tissueEnded, TissueEndRules } from './tissue-end';
+import { affinityReference, tissueAffinity } from './tissue-affinity';
 import { keepSeededComponents3D } from '../imaging/components';
 import { countOnes } from '../imaging/morphology';
-import { affinityReference, tissueAffinity } from './tissue-affinity';
 
 const DEBUG = typeof process !== 'undefined' && !!process.env?.SAT_DEBUG_PROPAGATION;
 
 export interface PropagationOptions {
   bank?: PromptSetting[];
   tissueEnd?: TissueEndRules;
+  /** Smallest working pixel (mm); 0 works on the full grid. */
+  minWorkingSpacingMm?: number;
 }
 
 export interface LabelPropagation {
-  /** Binary mask over the volume (1 = label). */
+  /** Binary mask over the volume, full grid (1 = label). */
   mask: Uint8Array;
   /** Per-slice confidence; 1 on annotated slices, NaN where not segmented. */
   confidence: Float32Array;
@@ -36,43 +42,56 @@ export interface PropagationContext {
   backends: Backends;
   hooks: RunHooks;
   label: number;
-  /** Report progress of this label's slices through these callbacks. */
+  /** Called once per slice of this label, finished or skipped. */
   onSliceDone: () => void;
+}
+
+interface SliceBest {
+  mask: Uint8Array;
+  score: number;
+  quality: number;
+  positiveMatches: number;
 }
 
 export async function propagateLabel(ctx: PropagationContext, annotatedMask: Uint8Array, options: PropagationOptions = {}): Promise<LabelPropagation> {
   const { image, backends, hooks, label } = ctx;
-  const [w, h, depth] = image.dims;
+  const [W, H, depth] = image.dims;
+  const fullLen = W * H;
+  const f = workingFactor([image.spacing[0], image.spacing[1]], options.minWorkingSpacingMm);
+  const w = Math.ceil(W / f);
+  const h = Math.ceil(H / f);
   const sliceLen = w * h;
+  const spacing: [number, number] = [image.spacing[0] * f, image.spacing[1] * f];
   const bank = options.bank ?? DEFAULT_BANK;
   const rules = options.tissueEnd ?? DEFAULT_TISSUE_END;
-  const mask = new Uint8Array(sliceLen * depth);
+  const work = new Uint8Array(sliceLen * depth);
   const confidence = new Float32Array(depth).fill(NaN);
   const stops: LabelPropagation['stops'] = [];
 
   const annotated: number[] = [];
   for (let k = 0; k < depth; k++) {
-    const s = annotatedMask.subarray(k * sliceLen, (k + 1) * sliceLen);
+    const s = annotatedMask.subarray(k * fullLen, (k + 1) * fullLen);
     if (countOnes(s) > 0) {
       annotated.push(k);
-      mask.set(s, k * sliceLen);
+      work.set(downsampleMask(s, W, H, f), k * sliceLen);
       confidence[k] = 1;
     }
   }
-  const features = new Map<number, PatchFeatures>();
-  const featuresOf = async (k: number) => {
-    let f = features.get(k);
-    if (!f) {
-      f = await backends.encoder.encode(sliceImage(image, k));
-      features.set(k, f);
+  const slices = new Map<number, { image: SegmenterImage; features: PatchFeatures }>();
+  const sliceOf = async (k: number) => {
+    let s = slices.get(k);
+    if (!s) {
+      const img = downsampleImage(sliceImage(image, k), f);
+      s = { image: img, features: await backends.encoder.encode(img) };
+      slices.set(k, s);
     }
-    return f;
+    return s;
   };
-  const maskOf = (k: number) => mask.subarray(k * sliceLen, (k + 1) * sliceLen);
+  const maskOf = (k: number) => work.subarray(k * sliceLen, (k + 1) * sliceLen);
 
   for (const run of propagationRuns(annotated, depth)) {
     const referenceArea = countOnes(maskOf(run.from));
-    const affinityRef = affinityReference(await featuresOf(run.from), maskOf(run.from), w, h);
+    const affinityRef = affinityReference((await sliceOf(run.from)).features, maskOf(run.from), w, h);
     let prev = run.from;
     let stopped = false;
     for (const k of run.slices) {
@@ -82,44 +101,65 @@ export async function propagateLabel(ctx: PropagationContext, annotatedMask: Uin
         continue;
       }
       const refs: PlannerReference[] = [];
-      for (const r of prev === run.from ? [prev] : [prev, run.from]) refs.push({ features: await featuresOf(r), mask: maskOf(r), width: w, height: h });
-      const target = await featuresOf(k);
-      const prepared = await backends.segmenter.prepare(sliceImage(image, k));
-      let best: { mask: Uint8Array; score: number; quality: number; positiveMatches: number } | undefined;
-      for (const setting of bank) {
-        const scheme = planPrompts({ target, width: w, height: h, spacing: [image.spacing[0], image.spacing[1]], references: refs, sameFrame: true, setting });
-        if (scheme.points.every((p) => !p.positive)) {
-          if (!best) best = { mask: new Uint8Array(sliceLen), score: 0, quality: 0, positiveMatches: scheme.positiveMatches };
-          continue;
-        }
-        const res = await prepared.segment({ points: scheme.points, priorMask: maskOf(prev) });
-        const score = 0.7 * res.quality + 0.3 * scheme.featureScore;
-        if (!best || score > best.score) best = { mask: res.mask, score, quality: res.quality, positiveMatches: scheme.positiveMatches };
-      }
-      prepared.dispose?.();
-      const area = best ? countOnes(best.mask) : 0;
-      const affinity = best && area > 0 ? tissueAffinity(affinityRef, target, best.mask, w, h) : NaN;
-      const reason = best
-        ? tissueEnded({ area, previousArea: countOnes(maskOf(prev)), referenceArea, confidence: best.score, positiveMatches: best.positiveMatches, affinity }, rules)
-        : 'no prompt';
-      if (DEBUG) console.error(`label ${label} k=${k} area=${area} conf=${best?.score.toFixed(2)} q=${best?.quality.toFixed(2)} aff=${affinity.toFixed(2)} pm=${best?.positiveMatches} ${reason ?? ''}`);
+      for (const r of prev === run.from ? [prev] : [prev, run.from]) refs.push({ features: (await sliceOf(r)).features, mask: maskOf(r), width: w, height: h });
+      const target = await sliceOf(k);
+      const best = await segmentSlice(backends, target, refs, maskOf(prev), spacing, bank);
+      const area = countOnes(best.mask);
+      const affinity = area > 0 ? tissueAffinity(affinityRef, target.features, best.mask, w, h) : NaN;
+      const reason = tissueEnded({ area, previousArea: countOnes(maskOf(prev)), referenceArea, confidence: best.score, positiveMatches: best.positiveMatches, affinity }, rules);
+      if (DEBUG) console.error(`label ${label} k=${k} area=${area} conf=${best.score.toFixed(2)} q=${best.quality.toFixed(2)} aff=${affinity.toFixed(2)} pm=${best.positiveMatches} ${reason ?? ''}`);
+      confidence[k] = best.score;
       if (reason && run.mayStop) {
         stops.push({ from: run.from, at: k, reason });
         stopped = true;
-        confidence[k] = best ? best.score : 0;
         ctx.onSliceDone();
         continue;
       }
-      if (best) {
-        mask.set(best.mask, k * sliceLen);
-        confidence[k] = best.score;
-        hooks.onSlice?.({ label, k, mask: best.mask, confidence: best.score });
-      }
-      features.delete(prev === run.from ? -1 : prev); // keep annotated slices' features, drop passed ones
+      work.set(best.mask, k * sliceLen);
+      if (hooks.onSlice) hooks.onSlice({ label, k, mask: upsampleMask(best.mask, w, h, f, W, H), confidence: best.score });
+      if (prev !== run.from) slices.delete(prev); // annotated slices stay cached as references
       prev = k;
       ctx.onSliceDone();
     }
   }
-  keepSeededComponents3D(mask, [w, h, depth], 1, (i) => annotatedMask[i] !== 0);
+  const seeds = new Uint8Array(work.length);
+  for (const k of annotated) seeds.set(maskOf(k), k * sliceLen);
+  keepSeededComponents3D(work, [w, h, depth], 1, (i) => seeds[i] !== 0);
+
+  const mask = new Uint8Array(fullLen * depth);
+  for (let k = 0; k < depth; k++) {
+    const out = mask.subarray(k * fullLen, (k + 1) * fullLen);
+    if (annotated.includes(k)) out.set(annotatedMask.subarray(k * fullLen, (k + 1) * fullLen));
+    else if (countOnes(maskOf(k)) > 0) upsampleMask(maskOf(k), w, h, f, W, H, out);
+    else if (!Number.isNaN(confidence[k]) && confidence[k] > 0 && !stops.some((s) => s.at === k)) confidence[k] = 0;
+  }
   return { mask, confidence, stops };
+}
+
+/** Runs every setting of the bank on one slice and keeps the best-scoring result. */
+async function segmentSlice(
+  backends: Backends,
+  target: { image: SegmenterImage; features: PatchFeatures },
+  refs: PlannerReference[],
+  prior: Uint8Array,
+  spacing: [number, number],
+  bank: PromptSetting[],
+): Promise<SliceBest> {
+  const { width: w, height: h } = target.image;
+  const pool = collectCandidates({ target: target.features, width: w, height: h, spacing, references: refs, sameFrame: true });
+  const prepared = await backends.segmenter.prepare(target.image);
+  let best: SliceBest = { mask: new Uint8Array(w * h), score: 0, quality: 0, positiveMatches: pool.positiveMatches };
+  const tried = new Set<string>();
+  for (const setting of bank) {
+    const scheme = schemeFor(pool, setting);
+    if (!scheme.points.some((p) => p.positive)) continue;
+    const key = scheme.points.map((p) => `${p.x},${p.y},${p.positive ? 1 : 0}`).sort().join(';');
+    if (tried.has(key)) continue; // same prompts as an earlier setting: same mask
+    tried.add(key);
+    const res = await prepared.segment({ points: scheme.points, priorMask: prior });
+    const score = 0.7 * res.quality + 0.3 * scheme.featureScore;
+    if (score > best.score) best = { mask: res.mask, score, quality: res.quality, positiveMatches: scheme.positiveMatches };
+  }
+  prepared.dispose?.();
+  return best;
 }

@@ -10,10 +10,9 @@
 import { PreparedImage, PromptableSegmenter, SegmenterImage, SegmenterPrompt, SegmenterResult } from './promptable-segmenter';
 import { gaussianBlur2D } from '../imaging/blur';
 import { HistogramModel, ValueRange } from '../imaging/appearance-model';
-import { Box, boxOfMask, cropPlane, growBox, pasteMask, unionBox } from '../imaging/crop';
-import { distanceOutside } from '../imaging/distance';
-import { dilate, erode } from '../imaging/morphology';
-import { fillHoles2D, keepComponents2D } from '../imaging/components';
+import { Box, boxOfMask, cropPlane, growBox, pasteMask } from '../imaging/crop';
+import { distanceInside, distanceOutside } from '../imaging/distance';
+import { fillHoles2D, label2D } from '../imaging/components';
 import { percentiles } from '../imaging/intensity';
 import { PromptPoint } from '../prompts/prompt-types';
 
@@ -51,12 +50,24 @@ export class LikelihoodSegmenter implements PromptableSegmenter {
   }
 }
 
+/** Everything about one image and one prior mask that does not depend on the points. */
+interface RegionContext {
+  prior?: Uint8Array;
+  box: Box;
+  values: Float32Array;
+  priorCrop?: Uint8Array;
+  /** Distance (mm) outside the prior. */
+  dOut?: Float32Array;
+  /** Prior core (eroded) and the ring around it, for the appearance models. */
+  core?: Uint8Array;
+  ring?: Uint8Array;
+}
+
 export class PreparedLikelihoodImage implements PreparedImage {
-  private readonly smoothed: Float32Array;
   private readonly ranges: ValueRange[];
+  private context?: RegionContext;
   constructor(private readonly image: SegmenterImage, private readonly opt: Required<LikelihoodSegmenterOptions>) {
-    this.smoothed = smoothChannels(image, opt.imageSigmaMm);
-    this.ranges = valueRanges(image, this.smoothed);
+    this.ranges = valueRanges(image);
   }
 
   async segment(prompt: SegmenterPrompt): Promise<SegmenterResult> {
@@ -64,83 +75,97 @@ export class PreparedLikelihoodImage implements PreparedImage {
   }
 
   segmentSync(prompt: SegmenterPrompt): SegmenterResult {
-    const { width: W, height: H, channels, pixelSpacing: sp } = this.image;
+    const { width: W, height: H } = this.image;
     const full = new Uint8Array(W * H);
-    const positives = prompt.points.filter((p) => p.positive);
-    if (positives.length === 0) return { mask: full, quality: 0 };
-
-    const box = this.regionOfInterest(prompt);
+    if (!prompt.points.some((p) => p.positive)) return { mask: full, quality: 0 };
+    const ctx = this.regionContext(prompt.priorMask);
+    const { box, priorCrop: prior } = ctx;
     const w = box.x1 - box.x0;
     const h = box.y1 - box.y0;
-    const values = cropPlane(this.smoothed, W, box, channels);
-    const prior = prompt.priorMask ? cropPlane(prompt.priorMask, W, box) : undefined;
     const pts = prompt.points.map((p) => ({ ...p, x: p.x - box.x0, y: p.y - box.y0 })).filter((p) => p.x >= 0 && p.y >= 0 && p.x < w && p.y < h);
 
-    const score = this.scoreMap(values, w, h, pts, prior);
+    const sp = this.image.pixelSpacing;
+    const score = this.scoreMap(ctx, w, h, pts);
     const smoothed = gaussianBlur2D(score, w, h, this.opt.scoreSigmaMm / sp[0], this.opt.scoreSigmaMm / sp[1]);
     const mask = new Uint8Array(w * h);
     for (let i = 0; i < mask.length; i++) mask[i] = smoothed[i] > 0 ? 1 : 0;
 
     const posIdx = pts.filter((p) => p.positive).map((p) => Math.round(p.y) * w + Math.round(p.x));
-    keepComponents2D(mask, w, h, (id, size, labels) => {
-      if (posIdx.some((i) => labels[i] === id)) return true;
-      if (!prior) return false;
-      let overlap = 0;
-      for (let i = 0; i < labels.length; i++) if (labels[i] === id && prior[i]) overlap++;
-      return overlap > 0.5 * size;
-    });
+    const { labels, sizes } = label2D(mask, w, h);
+    const keep = new Uint8Array(sizes.length);
+    for (const i of posIdx) keep[labels[i]] = 1;
+    if (prior) {
+      const overlap = new Int32Array(sizes.length);
+      for (let i = 0; i < labels.length; i++) if (prior[i]) overlap[labels[i]]++;
+      for (let id = 1; id < sizes.length; id++) if (overlap[id] > 0.5 * sizes[id]) keep[id] = 1;
+    }
+    keep[0] = 0;
+    for (let i = 0; i < mask.length; i++) mask[i] = keep[labels[i]];
     fillHoles2D(mask, w, h);
     const quality = stability(mask, smoothed) * pointAgreement(mask, pts, w);
     pasteMask(full, W, box, mask);
     return { mask: full, quality };
   }
 
-  private regionOfInterest(prompt: SegmenterPrompt): Box {
-    const { width: W, height: H, pixelSpacing: sp } = this.image;
-    const all: Box = { x0: 0, y0: 0, x1: W, y1: H };
-    if (!prompt.priorMask) return all;
-    let box = boxOfMask(prompt.priorMask, W, H);
-    for (const p of prompt.points) {
-      const x = Math.round(p.x);
-      const y = Math.round(p.y);
-      if (p.positive) box = unionBox(box, { x0: x, y0: y, x1: x + 1, y1: y + 1 });
+  private regionContext(prior?: Uint8Array): RegionContext {
+    if (this.context && this.context.prior === prior) return this.context;
+    const { width: W, height: H, channels, pixelSpacing: sp } = this.image;
+    let box: Box = { x0: 0, y0: 0, x1: W, y1: H };
+    const priorBox = prior ? boxOfMask(prior, W, H) : undefined;
+    if (priorBox) box = growBox(priorBox, Math.ceil(this.opt.marginMm / sp[0]), Math.ceil(this.opt.marginMm / sp[1]), W, H);
+    const w = box.x1 - box.x0;
+    const h = box.y1 - box.y0;
+    const values = smoothChannels(cropPlane(this.image.data, W, box, channels), w, h, channels, sp, this.opt.imageSigmaMm);
+    const ctx: RegionContext = { prior, box, values };
+    if (prior && priorBox) {
+      const pc = cropPlane(prior, W, box);
+      const dOut = distanceOutside(pc, w, h, sp[0], sp[1]);
+      const dIn = distanceInside(pc, w, h, sp[0], sp[1]);
+      const coreR = 2 * Math.max(sp[0], sp[1]);
+      const core = new Uint8Array(w * h);
+      const ring = new Uint8Array(w * h);
+      for (let i = 0; i < core.length; i++) {
+        core[i] = dIn[i] > coreR ? 1 : 0;
+        ring[i] = dOut[i] > 4 && dOut[i] <= 15 ? 1 : 0;
+      }
+      Object.assign(ctx, { priorCrop: pc, dOut, core, ring });
     }
-    if (!box) return all;
-    return growBox(box, Math.ceil(this.opt.marginMm / sp[0]), Math.ceil(this.opt.marginMm / sp[1]), W, H);
+    this.context = ctx;
+    return ctx;
   }
 
   /** Per-pixel evidence for foreground (positive) vs background (negative). */
-  private scoreMap(values: Float32Array, w: number, h: number, pts: PromptPoint[], prior?: Uint8Array): Float32Array {
+  private scoreMap(ctx: RegionContext, w: number, h: number, pts: PromptPoint[]): Float32Array {
     const { channels, pixelSpacing: sp } = this.image;
+    const values = ctx.values;
     const bins = channels === 1 ? 160 : 12;
     const fg = new HistogramModel(bins, channels, this.ranges);
     const bg = new HistogramModel(bins, channels, this.ranges);
     const rPix = Math.max(1, 3 / Math.min(sp[0], sp[1]));
     for (const p of pts) addDisc(p.positive ? fg : bg, values, w, h, p.x, p.y, rPix);
-    if (prior) {
+    if (ctx.core && ctx.ring) {
       // The prior's core and a ring around it, sampled on this image, carry most of the model.
-      const core = erode(prior, w, h, 2 * Math.max(sp[0], sp[1]), sp[0], sp[1]);
-      const inner = dilate(prior, w, h, 4, sp[0], sp[1]);
-      const outer = dilate(prior, w, h, 15, sp[0], sp[1]);
-      const coreWeight = Math.max(1, fg.sampleWeight) / Math.max(1, count(core)) * 2;
-      let ringN = 0;
-      for (let i = 0; i < outer.length; i++) if (outer[i] && !inner[i]) ringN++;
-      const ringWeight = Math.max(1, bg.sampleWeight) / Math.max(1, ringN) * 2;
-      for (let i = 0; i < core.length; i++) if (core[i]) fg.add(values, i, coreWeight);
-      for (let i = 0; i < outer.length; i++) if (outer[i] && !inner[i]) bg.add(values, i, ringWeight);
+      const coreWeight = (Math.max(1, fg.sampleWeight) / Math.max(1, count(ctx.core))) * 2;
+      const ringWeight = (Math.max(1, bg.sampleWeight) / Math.max(1, count(ctx.ring))) * 2;
+      for (let i = 0; i < ctx.core.length; i++) {
+        if (ctx.core[i]) fg.add(values, i, coreWeight);
+        else if (ctx.ring[i]) bg.add(values, i, ringWeight);
+      }
     }
     if (bg.sampleWeight === 0) for (let i = 0; i < w * h; i++) bg.add(values, i); // no negatives: the image itself
     const sigmaBins = channels === 1 ? 1.5 : 0.7;
     const pf = fg.density(sigmaBins);
     const pb = bg.density(sigmaBins);
-    const llr = new Float64Array(pf.length);
+    const llr = new Float32Array(pf.length);
     for (let b = 0; b < pf.length; b++) llr[b] = Math.max(-4, Math.min(4, Math.log(pf[b] / pb[b])));
 
     const score = new Float32Array(w * h);
     for (let i = 0; i < score.length; i++) score[i] = llr[fg.binOf(values, i)];
-    if (prior) {
-      const dOut = distanceOutside(prior, w, h, sp[0], sp[1]);
-      for (let i = 0; i < score.length; i++) score[i] += prior[i] ? 0.5 : -dOut[i] / this.opt.priorFalloffMm;
+    if (ctx.priorCrop && ctx.dOut) {
+      const prior = ctx.priorCrop;
+      const dOut = ctx.dOut;
+      const fall = 1 / this.opt.priorFalloffMm;
+      for (let i = 0; i < score.length; i++) score[i] += prior[i] ? 0.5 : -dOut[i] * fall;
     }
     // Points pull their immediate surroundings their way.
     const r2 = rPix * rPix;
@@ -157,28 +182,27 @@ export class PreparedLikelihoodImage implements PreparedImage {
   }
 }
 
-function smoothChannels(img: SegmenterImage, sigmaMm: number): Float32Array {
-  const { width: w, height: h, channels, pixelSpacing: sp } = img;
+function smoothChannels(data: Float32Array, w: number, h: number, channels: 1 | 3, sp: [number, number], sigmaMm: number): Float32Array {
   const sx = sigmaMm / sp[0];
   const sy = sigmaMm / sp[1];
-  if (sx < 0.35 && sy < 0.35) return img.data;
-  if (channels === 1) return gaussianBlur2D(img.data, w, h, sx, sy);
-  const out = new Float32Array(img.data.length);
+  if (sx < 0.35 && sy < 0.35) return data;
+  if (channels === 1) return gaussianBlur2D(data, w, h, sx, sy);
+  const out = new Float32Array(data.length);
   const plane = new Float32Array(w * h);
   for (let c = 0; c < channels; c++) {
-    for (let i = 0; i < w * h; i++) plane[i] = img.data[i * channels + c];
+    for (let i = 0; i < w * h; i++) plane[i] = data[i * channels + c];
     const b = gaussianBlur2D(plane, w, h, sx, sy);
     for (let i = 0; i < w * h; i++) out[i * channels + c] = b[i];
   }
   return out;
 }
 
-function valueRanges(img: SegmenterImage, values: Float32Array): ValueRange[] {
+function valueRanges(img: SegmenterImage): ValueRange[] {
   const n = img.width * img.height;
   if (img.channels === 1 && img.modality === 'CT') return [{ lo: -300, hi: 500 }];
   const out: ValueRange[] = [];
   for (let c = 0; c < img.channels; c++) {
-    const [lo, hi] = percentiles(values, n, img.channels, c, 0.001, 0.999);
+    const [lo, hi] = percentiles(img.data, n, img.channels, c, 0.001, 0.999);
     out.push({ lo, hi: hi > lo ? hi : lo + 1 });
   }
   return out;
