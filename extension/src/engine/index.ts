@@ -6,6 +6,7 @@ export * from './api-types';
 export * from './image/types';
 export { sameGrid, voxelToWorld, worldToVoxel, describeGrid } from './image/geometry';
 export { segmentVolume } from './segment-volume';
+export { segmentOneShot } from './segment-one-shot';
 export { embeddedBackends, defaultBackends } from './backends';
 export { labelsPresent } from './labels';
 export type { PatchEncoder, PatchFeatures } from './features/patch-encoder';

@@ -26,7 +26,7 @@ export class ContextPatchEncoder implements PatchEncoder {
 
   patchSizeFor(width: number, height: number): number {
     if (this.options.patchSize) return this.options.patchSize;
-    return Math.max(1, Math.round(Math.max(width, height) / (this.options.gridSize ?? 48)));
+    return Math.max(2, Math.round(Math.max(width, height) / (this.options.gridSize ?? 48)));
   }
 
   async encode(image: SegmenterImage): Promise<PatchFeatures> {

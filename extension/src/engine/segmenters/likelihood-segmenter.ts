@@ -13,6 +13,7 @@ import { HistogramModel, ValueRange } from '../imaging/appearance-model';
 import { Box, boxOfMask, cropPlane, growBox, pasteMask } from '../imaging/crop';
 import { distanceInside, distanceOutside } from '../imaging/distance';
 import { fillHoles2D, label2D } from '../imaging/components';
+import { open } from '../imaging/morphology';
 import { percentiles } from '../imaging/intensity';
 import { PromptPoint } from '../prompts/prompt-types';
 
@@ -25,6 +26,8 @@ export interface LikelihoodSegmenterOptions {
   priorFalloffMm?: number;
   /** Search margin around the prior mask, mm. */
   marginMm?: number;
+  /** Radius (pixels) of the opening that cuts thin bridges; 0 turns it off. */
+  openingPx?: number;
 }
 
 const DEFAULTS: Required<LikelihoodSegmenterOptions> = {
@@ -32,6 +35,7 @@ const DEFAULTS: Required<LikelihoodSegmenterOptions> = {
   scoreSigmaMm: 1.5,
   priorFalloffMm: 3,
   marginMm: 20,
+  openingPx: 1,
 };
 
 export class LikelihoodSegmenter implements PromptableSegmenter {
@@ -89,6 +93,11 @@ export class PreparedLikelihoodImage implements PreparedImage {
     const smoothed = gaussianBlur2D(score, w, h, this.opt.scoreSigmaMm / sp[0], this.opt.scoreSigmaMm / sp[1]);
     const mask = new Uint8Array(w * h);
     for (let i = 0; i < mask.length; i++) mask[i] = smoothed[i] > 0 ? 1 : 0;
+    if (this.opt.openingPx > 0) {
+      // Cut thin bridges (partial-volume rims of neighbouring organs) along which masks leak.
+      const r = this.opt.openingPx * Math.max(sp[0], sp[1]);
+      mask.set(open(mask, w, h, r, sp[0], sp[1]));
+    }
 
     const posIdx = pts.filter((p) => p.positive).map((p) => Math.round(p.y) * w + Math.round(p.x));
     const { labels, sizes } = label2D(mask, w, h);
@@ -167,17 +176,21 @@ export class PreparedLikelihoodImage implements PreparedImage {
       const fall = 1 / this.opt.priorFalloffMm;
       for (let i = 0; i < score.length; i++) score[i] += prior[i] ? 0.5 : -dOut[i] * fall;
     }
-    // Points pull their immediate surroundings their way.
+    // Points pull their immediate surroundings their way; overlapping pulls do not add up,
+    // so a crowd of points near an edge cannot push the boundary out.
     const r2 = rPix * rPix;
+    const pull = new Float32Array(w * h);
+    const push = new Float32Array(w * h);
     for (const p of pts) {
-      const s = p.positive ? 2 : -2;
+      const target = p.positive ? pull : push;
       for (let y = Math.max(0, Math.floor(p.y - 2 * rPix)); y <= Math.min(h - 1, Math.ceil(p.y + 2 * rPix)); y++) {
         for (let x = Math.max(0, Math.floor(p.x - 2 * rPix)); x <= Math.min(w - 1, Math.ceil(p.x + 2 * rPix)); x++) {
-          const d2 = (x - p.x) ** 2 + (y - p.y) ** 2;
-          score[y * w + x] += s * Math.exp(-d2 / (2 * r2));
+          const v = 2 * Math.exp(-((x - p.x) ** 2 + (y - p.y) ** 2) / (2 * r2));
+          if (v > target[y * w + x]) target[y * w + x] = v;
         }
       }
     }
+    for (let i = 0; i < score.length; i++) score[i] += pull[i] - push[i];
     return score;
   }
 }

@@ -1,0 +1,80 @@
+/**
+ * One-shot segmentation of a 2D image from other annotated images (the paper's setting):
+ * every reference (an ensemble when several) is matched to the target in feature space, the
+ * planner places the prompts, the bank of settings is tried and the best-scoring mask kept.
+ */
+import { InputError, LabelResult, OneShotRequest, RunHooks, SegmentationResult, CancelledError } from './api-types';
+import { LabelVolume, ImageVolume } from './image/types';
+import { sliceImage } from './image/slices';
+import { downsampleImage, downsampleMask, upsampleMask } from './image/working-resolution';
+import { defaultBackends } from './backends';
+import { labelsPresent } from './labels';
+import { collectCandidates, DEFAULT_BANK, PlannerReference, PromptSetting, schemeFor } from './prompts/prompt-planner';
+import { countOnes } from './imaging/morphology';
+
+/** Longest side of the working image; larger photographs are reduced for speed. */
+const MAX_WORKING_SIDE = 384;
+
+export async function segmentOneShot(req: OneShotRequest, hooks: RunHooks = {}, bank: PromptSetting[] = DEFAULT_BANK): Promise<SegmentationResult> {
+  const started = Date.now();
+  const { image } = req;
+  if (image.dims[2] !== 1) throw new InputError('one-shot segmentation from other images works on 2D images; for a series, annotate one of its slices instead.');
+  if (req.references.length === 0) throw new InputError('no reference image was given.');
+  req.references.forEach((r, i) => {
+    if (r.image.dims[2] !== 1) throw new InputError(`reference ${i + 1} is a volume; references for a 2D image must be 2D images.`);
+    if (r.mask.dims[0] !== r.image.dims[0] || r.mask.dims[1] !== r.image.dims[1])
+      throw new InputError(`reference mask ${i + 1} is ${r.mask.dims[0]}×${r.mask.dims[1]} but its image is ${r.image.dims[0]}×${r.image.dims[1]}; they must match.`);
+    if (r.image.channels !== image.channels)
+      throw new InputError(`reference ${i + 1} has ${r.image.channels === 3 ? 'colour' : 'grey'} pixels but the target has ${image.channels === 3 ? 'colour' : 'grey'} pixels.`);
+  });
+  const present = [...new Set(req.references.flatMap((r) => labelsPresent(r.mask)))].sort((a, b) => a - b);
+  if (present.length === 0) throw new InputError('the reference mask is empty: it must mark the tissue.');
+  const labels = req.labels && req.labels.length ? req.labels : present;
+  for (const l of labels) if (!present.includes(l)) throw new InputError(`label ${l} is not in the reference mask (labels present: ${present.join(', ')}).`);
+  const backends = req.backends ?? defaultBackends();
+
+  const [W, H] = image.dims;
+  const f = Math.max(1, Math.ceil(Math.max(W, H) / MAX_WORKING_SIDE));
+  const target = downsampleImage(sliceImage(image, 0), f);
+  const targetFeatures = await backends.encoder.encode(target);
+  const refs = await Promise.all(
+    req.references.map(async (r) => {
+      const rf = Math.max(1, Math.ceil(Math.max(r.image.dims[0], r.image.dims[1]) / MAX_WORKING_SIDE));
+      const img = downsampleImage(sliceImage(r.image, 0), rf);
+      return { r, rf, img, features: await backends.encoder.encode(img) };
+    }),
+  );
+  const prepared = await backends.segmenter.prepare(target);
+  const out: LabelVolume = { ...geometry(image), data: labels.some((l) => l > 255) ? new Uint16Array(W * H) : new Uint8Array(W * H) };
+  const perLabel: LabelResult[] = [];
+  for (const [li, label] of labels.entries()) {
+    if (hooks.signal?.aborted) throw new CancelledError();
+    const plannerRefs: PlannerReference[] = refs
+      .map(({ r, rf, img, features }) => {
+        const bin = new Uint8Array(r.mask.data.length);
+        for (let i = 0; i < bin.length; i++) bin[i] = r.mask.data[i] === label ? 1 : 0;
+        return { features, mask: downsampleMask(bin, r.image.dims[0], r.image.dims[1], rf), width: img.width, height: img.height };
+      })
+      .filter((r) => countOnes(r.mask) > 0);
+    const pool = collectCandidates({ target: targetFeatures, width: target.width, height: target.height, spacing: target.pixelSpacing, references: plannerRefs, sameFrame: false });
+    let best: { mask: Uint8Array; score: number } = { mask: new Uint8Array(target.width * target.height), score: 0 };
+    for (const setting of bank) {
+      const scheme = schemeFor(pool, setting);
+      if (!scheme.points.some((p) => p.positive)) continue;
+      const res = await prepared.segment({ points: scheme.points });
+      const score = 0.7 * res.quality + 0.3 * scheme.featureScore;
+      if (score > best.score) best = { mask: res.mask, score };
+    }
+    const full = upsampleMask(best.mask, target.width, target.height, f, W, H);
+    let voxels = 0;
+    for (let i = 0; i < full.length; i++) if (full[i] && out.data[i] === 0) (out.data[i] = label), voxels++;
+    perLabel.push({ label, voxels, slices: voxels ? [0] : [], sliceConfidence: Float32Array.of(best.score) });
+    hooks.onProgress?.({ fraction: (li + 1) / labels.length, stage: `label ${label}`, done: li + 1, total: labels.length });
+  }
+  prepared.dispose?.();
+  return { labels: out, perLabel, backend: { encoder: backends.encoder.name, segmenter: backends.segmenter.name }, seconds: (Date.now() - started) / 1000 };
+}
+
+function geometry(g: ImageVolume) {
+  return { dims: [...g.dims] as ImageVolume['dims'], spacing: [...g.spacing] as ImageVolume['spacing'], origin: [...g.origin] as ImageVolume['origin'], direction: [...g.direction] as ImageVolume['direction'] };
+}
