@@ -55,11 +55,21 @@ export interface LabelResult {
   sliceConfidence: Float32Array;
 }
 
+/** Milliseconds spent per stage, summed over slices (for benchmarks and the viewer's diagnostics). */
+export interface StageTimings {
+  encodeMs: number;
+  planMs: number;
+  segmentMs: number;
+  /** Slices segmented (annotated slices excluded). */
+  slices: number;
+}
+
 export interface SegmentationResult {
   labels: LabelVolume;
   perLabel: LabelResult[];
   backend: { encoder: string; segmenter: string };
   seconds: number;
+  timings?: StageTimings;
 }
 
 export class CancelledError extends Error {

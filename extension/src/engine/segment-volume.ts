@@ -2,7 +2,7 @@
  * Whole-series segmentation from annotated slice(s) of the same series: each label of the
  * reference mask is propagated through the volume (see propagation/volume-propagation.ts).
  */
-import { InputError, LabelResult, RunHooks, SegmentationResult, VolumeSegmentationRequest } from './api-types';
+import { InputError, LabelResult, RunHooks, SegmentationResult, StageTimings, VolumeSegmentationRequest } from './api-types';
 import { sameGrid, describeGrid } from './image/geometry';
 import { LabelVolume, voxelCount } from './image/types';
 import { defaultBackends } from './backends';
@@ -26,6 +26,7 @@ export async function segmentVolume(req: VolumeSegmentationRequest, hooks: RunHo
   const depth = image.dims[2];
   const out: LabelVolume = { ...geometryOf(image), data: labels.some((l) => l > 255) ? new Uint16Array(n) : new Uint8Array(n) };
   const perLabel: LabelResult[] = [];
+  const timings: StageTimings = { encodeMs: 0, planMs: 0, segmentMs: 0, slices: 0 };
   const total = labels.length * depth;
   let done = 0;
   for (const label of labels) {
@@ -37,6 +38,7 @@ export async function segmentVolume(req: VolumeSegmentationRequest, hooks: RunHo
         backends,
         hooks,
         label,
+        timings,
         onSliceDone: () => {
           done++;
           hooks.onProgress?.({ fraction: done / total, stage: `label ${label}`, done, total });
@@ -69,6 +71,7 @@ export async function segmentVolume(req: VolumeSegmentationRequest, hooks: RunHo
     perLabel,
     backend: { encoder: backends.encoder.name, segmenter: backends.segmenter.name },
     seconds: (Date.now() - started) / 1000,
+    timings,
   };
 }
 

@@ -9,7 +9,7 @@
 import { ImageVolume } from '../image/types';
 import { sliceImage } from '../image/slices';
 import { downsampleImage, downsampleMask, upsampleMask, workingFactor } from '../image/working-resolution';
-import { Backends, CancelledError, RunHooks } from '../api-types';
+import { Backends, CancelledError, RunHooks, StageTimings } from '../api-types';
 import { PatchFeatures } from '../features/patch-encoder';
 import { SegmenterImage } from '../segmenters/promptable-segmenter';
 import { collectCandidates, DEFAULT_BANK, PlannerReference, PromptSetting, schemeFor } from '../prompts/prompt-planner';
@@ -44,6 +44,8 @@ export interface PropagationContext {
   label: number;
   /** Called once per slice of this label, finished or skipped. */
   onSliceDone: () => void;
+  /** Stage times are added here. */
+  timings: StageTimings;
 }
 
 interface SliceBest {
@@ -81,8 +83,10 @@ export async function propagateLabel(ctx: PropagationContext, annotatedMask: Uin
   const sliceOf = async (k: number) => {
     let s = slices.get(k);
     if (!s) {
+      const t0 = now();
       const img = downsampleImage(sliceImage(image, k), f);
       s = { image: img, features: await backends.encoder.encode(img) };
+      ctx.timings.encodeMs += now() - t0;
       slices.set(k, s);
     }
     return s;
@@ -103,7 +107,8 @@ export async function propagateLabel(ctx: PropagationContext, annotatedMask: Uin
       const refs: PlannerReference[] = [];
       for (const r of prev === run.from ? [prev] : [prev, run.from]) refs.push({ features: (await sliceOf(r)).features, mask: maskOf(r), width: w, height: h });
       const target = await sliceOf(k);
-      const best = await segmentSlice(backends, target, refs, maskOf(prev), spacing, bank);
+      const best = await segmentSlice(backends, target, refs, maskOf(prev), spacing, bank, ctx.timings);
+      ctx.timings.slices++;
       const area = countOnes(best.mask);
       const affinity = area > 0 ? tissueAffinity(affinityRef, target.features, best.mask, w, h) : NaN;
       const reason = tissueEnded({ area, previousArea: countOnes(maskOf(prev)), referenceArea, confidence: best.score, positiveMatches: best.positiveMatches, affinity }, rules);
@@ -144,14 +149,21 @@ async function segmentSlice(
   prior: Uint8Array,
   spacing: [number, number],
   bank: PromptSetting[],
+  timings: StageTimings,
 ): Promise<SliceBest> {
   const { width: w, height: h } = target.image;
+  let t0 = now();
   const pool = collectCandidates({ target: target.features, width: w, height: h, spacing, references: refs, sameFrame: true });
+  timings.planMs += now() - t0;
+  t0 = now();
   const prepared = await backends.segmenter.prepare(target.image);
   let best: SliceBest = { mask: new Uint8Array(w * h), score: 0, quality: 0, positiveMatches: pool.positiveMatches };
   const tried = new Set<string>();
   for (const setting of bank) {
+    const tp = now();
     const scheme = schemeFor(pool, setting);
+    timings.planMs += now() - tp;
+    t0 += now() - tp; // planning time is not segmenting time
     if (!scheme.points.some((p) => p.positive)) continue;
     const key = scheme.points.map((p) => `${p.x},${p.y},${p.positive ? 1 : 0}`).sort().join(';');
     if (tried.has(key)) continue; // same prompts as an earlier setting: same mask
@@ -161,5 +173,10 @@ async function segmentSlice(
     if (score > best.score) best = { mask: res.mask, score, quality: res.quality, positiveMatches: scheme.positiveMatches };
   }
   prepared.dispose?.();
+  timings.segmentMs += now() - t0;
   return best;
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
