@@ -59,12 +59,26 @@ export function upsampleMask(mask: Uint8Array, w: number, h: number, f: number, 
     out.set(mask);
     return out;
   }
-  for (let y = 0; y < H; y++) {
+  // Only the neighbourhood of the coarse mask can come out non-zero.
+  let cx0 = w, cy0 = h, cx1 = -1, cy1 = -1;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      if (mask[y * w + x]) {
+        if (x < cx0) cx0 = x;
+        if (x > cx1) cx1 = x;
+        if (y < cy0) cy0 = y;
+        if (y > cy1) cy1 = y;
+      }
+  out.fill(0);
+  if (cx1 < 0) return out;
+  const X0 = Math.max(0, (cx0 - 1) * f);
+  const X1 = Math.min(W, (cx1 + 2) * f);
+  for (let y = Math.max(0, (cy0 - 1) * f); y < Math.min(H, (cy1 + 2) * f); y++) {
     const cy = (y + 0.5) / f - 0.5;
     const y0 = Math.max(0, Math.min(h - 1, Math.floor(cy)));
     const y1 = Math.min(h - 1, y0 + 1);
     const fy = Math.max(0, Math.min(1, cy - y0));
-    for (let x = 0; x < W; x++) {
+    for (let x = X0; x < X1; x++) {
       const cx = (x + 0.5) / f - 0.5;
       const x0 = Math.max(0, Math.min(w - 1, Math.floor(cx)));
       const x1 = Math.min(w - 1, x0 + 1);

@@ -31,36 +31,23 @@ export interface Candidate {
 
 export function matchPatches(ref: PatchFeatures, refClass: Uint8Array, target: PatchFeatures, opt: MatchOptions): Candidate[] {
   const windowed = opt.sameFrame && ref.gridW === target.gridW && ref.gridH === target.gridH;
-  const dim = ref.dim;
-  const fwd = (a: number): { b: number; cost: number } => {
-    let best = -1;
-    let bestCost = Infinity;
-    visitWindow(a, ref, target, windowed, opt.windowPatches, (b, d2) => {
-      const c = featureDistance(ref.data, a * dim, target.data, b * dim, dim) + (windowed ? opt.spatialWeight * d2 : 0);
-      if (c < bestCost) (bestCost = c), (best = b);
-    });
-    return { b: best, cost: bestCost };
-  };
+  const fwd = (a: number) => nearest(ref, a, target, windowed, opt, undefined);
   const backCache = new Map<number, number>();
   const back = (b: number): number => {
-    const hit = backCache.get(b);
-    if (hit !== undefined) return hit;
-    let best = PatchClass.Ignore as number;
-    let bestCost = Infinity;
-    visitWindow(b, target, ref, windowed, opt.windowPatches, (a, d2) => {
-      if (refClass[a] === PatchClass.Ignore) return;
-      const c = featureDistance(target.data, b * dim, ref.data, a * dim, dim) + (windowed ? opt.spatialWeight * d2 : 0);
-      if (c < bestCost) (bestCost = c), (best = refClass[a]);
-    });
-    backCache.set(b, best);
-    return best;
+    let cls = backCache.get(b);
+    if (cls === undefined) {
+      const hit = nearest(target, b, ref, windowed, opt, refClass);
+      cls = hit.index < 0 ? PatchClass.Ignore : refClass[hit.index];
+      backCache.set(b, cls);
+    }
+    return cls;
   };
   const out: Candidate[] = [];
   const seen = new Map<number, Candidate>();
   for (let a = 0; a < refClass.length; a++) {
     const cls = refClass[a];
     if (cls === PatchClass.Ignore) continue;
-    const { b, cost } = fwd(a);
+    const { index: b, cost } = fwd(a);
     if (b < 0 || back(b) !== cls) continue;
     const positive = cls === PatchClass.Foreground;
     const prev = seen.get(b);
@@ -76,27 +63,45 @@ export function matchPatches(ref: PatchFeatures, refClass: Uint8Array, target: P
   return out;
 }
 
-function featureDistance(x: Float32Array, xo: number, y: Float32Array, yo: number, dim: number): number {
-  let s = 0;
-  for (let k = 0; k < dim; k++) {
-    const d = x[xo + k] - y[yo + k];
-    s += d * d;
+/**
+ * Nearest patch of `to` for patch `from` of `fromGrid` (squared feature distance, plus the
+ * spatial term when windowed). With `toClass`, patches of class Ignore are skipped.
+ */
+function nearest(fromGrid: PatchFeatures, from: number, to: PatchFeatures, windowed: boolean, opt: MatchOptions, toClass: Uint8Array | undefined): { index: number; cost: number } {
+  const dim = fromGrid.dim;
+  const fd = fromGrid.data;
+  const td = to.data;
+  const fo = from * dim;
+  let best = -1;
+  let bestCost = Infinity;
+  let x0 = 0;
+  let x1 = to.gridW - 1;
+  let y0 = 0;
+  let y1 = to.gridH - 1;
+  let fx = 0;
+  let fy = 0;
+  if (windowed) {
+    fx = from % fromGrid.gridW;
+    fy = (from - fx) / fromGrid.gridW;
+    x0 = Math.max(0, fx - opt.windowPatches);
+    x1 = Math.min(to.gridW - 1, fx + opt.windowPatches);
+    y0 = Math.max(0, fy - opt.windowPatches);
+    y1 = Math.min(to.gridH - 1, fy + opt.windowPatches);
   }
-  return s;
+  const sw = windowed ? opt.spatialWeight : 0;
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const i = y * to.gridW + x;
+      if (toClass && toClass[i] === PatchClass.Ignore) continue;
+      let c = sw * ((x - fx) * (x - fx) + (y - fy) * (y - fy));
+      const to0 = i * dim;
+      for (let k = 0; k < dim && c < bestCost; k++) {
+        const d = fd[fo + k] - td[to0 + k];
+        c += d * d;
+      }
+      if (c < bestCost) (bestCost = c), (best = i);
+    }
+  }
+  return { index: best, cost: bestCost };
 }
 
-/** Calls fn(index, squaredGridDistance) for each patch of `to` searched from patch `from` of `fromGrid`. */
-function visitWindow(from: number, fromGrid: PatchFeatures, to: PatchFeatures, windowed: boolean, radius: number, fn: (i: number, d2: number) => void): void {
-  if (!windowed) {
-    const n = to.gridW * to.gridH;
-    for (let i = 0; i < n; i++) fn(i, 0);
-    return;
-  }
-  const fx = from % fromGrid.gridW;
-  const fy = (from - fx) / fromGrid.gridW;
-  const x0 = Math.max(0, fx - radius);
-  const x1 = Math.min(to.gridW - 1, fx + radius);
-  const y0 = Math.max(0, fy - radius);
-  const y1 = Math.min(to.gridH - 1, fy + radius);
-  for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) fn(y * to.gridW + x, (x - fx) * (x - fx) + (y - fy) * (y - fy));
-}

@@ -18,11 +18,14 @@ export interface PlacedCandidate extends Candidate {
 }
 
 export function placeCandidates(cands: Candidate[], target: PatchFeatures, width: number, height: number, spacing: [number, number]): PlacedCandidate[] {
-  const placed = cands.map((c) => {
+  const placed: PlacedCandidate[] = cands.map((c) => {
     const gx = c.patch % target.gridW;
     const gy = (c.patch - gx) / target.gridW;
     return {
-      ...c,
+      patch: c.patch,
+      positive: c.positive,
+      cost: c.cost,
+      refPatch: c.refPatch,
       x: Math.min(width - 1, Math.floor(gx * target.patchW + target.patchW / 2)),
       y: Math.min(height - 1, Math.floor(gy * target.patchH + target.patchH / 2)),
       clearance: Infinity,

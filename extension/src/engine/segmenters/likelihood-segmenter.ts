@@ -13,7 +13,7 @@ import { HistogramModel, ValueRange } from '../imaging/appearance-model';
 import { Box, boxOfMask, cropPlane, growBox, pasteMask } from '../imaging/crop';
 import { distanceInside, distanceOutside } from '../imaging/distance';
 import { fillHoles2D, label2D } from '../imaging/components';
-import { open } from '../imaging/morphology';
+import { open, openCross } from '../imaging/morphology';
 import { percentiles } from '../imaging/intensity';
 import { PromptPoint } from '../prompts/prompt-types';
 
@@ -93,8 +93,10 @@ export class PreparedLikelihoodImage implements PreparedImage {
     const smoothed = gaussianBlur2D(score, w, h, this.opt.scoreSigmaMm / sp[0], this.opt.scoreSigmaMm / sp[1]);
     const mask = new Uint8Array(w * h);
     for (let i = 0; i < mask.length; i++) mask[i] = smoothed[i] > 0 ? 1 : 0;
-    if (this.opt.openingPx > 0) {
+    if (this.opt.openingPx === 1) {
       // Cut thin bridges (partial-volume rims of neighbouring organs) along which masks leak.
+      mask.set(openCross(mask, w, h));
+    } else if (this.opt.openingPx > 1) {
       const r = this.opt.openingPx * Math.max(sp[0], sp[1]);
       mask.set(open(mask, w, h, r, sp[0], sp[1]));
     }
