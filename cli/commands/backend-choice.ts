@@ -1,0 +1,24 @@
+/** Which backends `sat segment --backend` runs: the embedded default, or installed learned models. */
+import { Backends, embeddedBackends } from '../../extension/src/engine';
+import { UsageError } from '../errors';
+
+export const BACKEND_CHOICES = 'embedded | learned | auto';
+
+export async function resolveBackends(choice: string | undefined): Promise<Backends> {
+  const c = (choice ?? 'embedded').toLowerCase();
+  if (c === 'embedded') return embeddedBackends();
+  if (c === 'learned' || c === 'auto') {
+    const learned = await tryLearned();
+    if (learned) return learned;
+    if (c === 'auto') {
+      process.stderr.write('sat: no learned models are installed; using the embedded backends (see `sat models`).\n');
+      return embeddedBackends();
+    }
+    throw new UsageError('--backend learned: no learned models are installed. Install them with `npm run models:install -- <dir>` (see `sat models`), or use --backend embedded.');
+  }
+  throw new UsageError(`--backend ${choice}: choose one of ${BACKEND_CHOICES}.`);
+}
+
+async function tryLearned(): Promise<Backends | undefined> {
+  return undefined;
+}

@@ -1,0 +1,142 @@
+/**
+ * Node-side file handling for the CLI, benchmarks and tests: loads images and label maps by
+ * path (format from the extension or folder), writes outputs atomically (temporary file in
+ * the same folder, then rename), so a failed run never leaves a half-written file.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ImageVolume, LabelVolume, DicomInstanceMeta } from '../../extension/src/engine/image/types';
+import { isGzip, niftiToImage, niftiToLabels, readNifti, writeNifti } from '../../extension/src/engine/io/nifti';
+import { decodeRaster, rasterToImage, rasterToMask } from '../../extension/src/engine/io/raster';
+import { encodeGreyPng } from '../../extension/src/engine/io/png';
+import { readDicomSeries } from '../../extension/src/engine/io/dicom-series';
+import { InputError } from '../../extension/src/engine/api-types';
+import { UsageError } from '../errors';
+
+export { resampleLabelsToGrid } from '../../extension/src/engine/image/resample';
+
+export interface LoadedImage {
+  image: ImageVolume;
+  format: 'nifti' | 'dicom' | 'png' | 'jpeg';
+  dicom?: { instances: DicomInstanceMeta[]; seriesInstanceUID: string };
+}
+
+function readBytes(p: string, what: string): Uint8Array {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    throw new UsageError(`${what} ${p} does not exist.`);
+  }
+  if (st.isDirectory()) throw new UsageError(`${what} ${p} is a folder; a file is needed here.`);
+  try {
+    return new Uint8Array(fs.readFileSync(p));
+  } catch (e) {
+    throw new UsageError(`${what} ${p} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+}
+
+function kindOf(p: string): 'nifti' | 'png' | 'jpeg' | undefined {
+  if (/\.nii(\.gz)?$/i.test(p)) return 'nifti';
+  if (/\.png$/i.test(p)) return 'png';
+  if (/\.jpe?g$/i.test(p)) return 'jpeg';
+  return undefined;
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name.startsWith('.')) continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...listFiles(p));
+    else if (e.isFile()) out.push(p);
+  }
+  return out.sort();
+}
+
+/** An image or volume by path: NIfTI, a DICOM series folder, PNG or JPEG. */
+export async function loadImage(p: string): Promise<LoadedImage> {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    throw new UsageError(`image ${p} does not exist.`);
+  }
+  try {
+    if (st.isDirectory()) {
+      const files = listFiles(p).map((f) => ({ name: path.relative(p, f), bytes: new Uint8Array(fs.readFileSync(f)) }));
+      if (files.length === 0) throw new UsageError(`image folder ${p} is empty; give a folder holding one DICOM series.`);
+      const s = await readDicomSeries(files);
+      return { image: s.volume, format: 'dicom', dicom: { instances: s.instances, seriesInstanceUID: s.seriesInstanceUID } };
+    }
+    const bytes = readBytes(p, 'image');
+    const kind = kindOf(p);
+    const name = path.basename(p);
+    if (kind === 'nifti') {
+      const v = readNifti(bytes, name);
+      return { image: niftiToImage(v, guessModality(v.data)), format: 'nifti' };
+    }
+    if (kind === 'png' || kind === 'jpeg') return { image: rasterToImage(decodeRaster(bytes, name)), format: kind };
+    if (bytes.length > 132 && String.fromCharCode(bytes[128], bytes[129], bytes[130], bytes[131]) === 'DICM') {
+      const s = await readDicomSeries([{ name, bytes }]);
+      return { image: s.volume, format: 'dicom', dicom: { instances: s.instances, seriesInstanceUID: s.seriesInstanceUID } };
+    }
+    throw new UsageError(`image ${name}: unsupported file type; use NIfTI (.nii, .nii.gz), a DICOM series folder, PNG or JPEG.`);
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** A label map by path: NIfTI, PNG or JPEG (black-and-white masks become label 1). */
+export async function loadLabelMap(p: string): Promise<LabelVolume> {
+  const bytes = readBytes(p, 'mask');
+  const name = path.basename(p);
+  try {
+    const kind = kindOf(p) ?? (isGzip(bytes) ? 'nifti' : undefined);
+    if (kind === 'nifti') return niftiToLabels(readNifti(bytes, name), name);
+    if (kind === 'png' || kind === 'jpeg') return rasterToMask(decodeRaster(bytes, name));
+    throw new UsageError(`mask ${name}: unsupported file type; use NIfTI (.nii, .nii.gz), PNG or JPEG.`);
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** CT in HU has air near -1000; MR and others do not. */
+function guessModality(data: Float32Array): ImageVolume['modality'] {
+  let low = 0;
+  const step = Math.max(1, Math.floor(data.length / 100000));
+  let n = 0;
+  for (let i = 0; i < data.length; i += step, n++) if (data[i] <= -900) low++;
+  return low / n > 0.01 ? 'CT' : 'OT';
+}
+
+/** Writes bytes to a temporary file beside `p`, then renames it into place. */
+export function writeFileAtomic(p: string, bytes: Uint8Array): void {
+  const dir = path.dirname(path.resolve(p));
+  if (!fs.existsSync(dir)) throw new UsageError(`output folder ${dir} does not exist.`);
+  const tmp = path.join(dir, `.${path.basename(p)}.${process.pid}.${Date.now()}.partial`);
+  try {
+    fs.writeFileSync(tmp, bytes);
+    fs.renameSync(tmp, p);
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    throw new UsageError(`cannot write ${p} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+}
+
+/** Saves a label map as NIfTI (.nii, .nii.gz) or, for 2D, PNG (labels as pixel values). */
+export function saveLabelMap(p: string, labels: LabelVolume): void {
+  if (/\.nii\.gz$/i.test(p)) return writeFileAtomic(p, writeNifti(labels, true));
+  if (/\.nii$/i.test(p)) return writeFileAtomic(p, writeNifti(labels, false));
+  if (/\.png$/i.test(p)) {
+    if (labels.dims[2] !== 1) throw new UsageError(`${path.basename(p)}: PNG holds one 2D image but the result is a volume; use .nii.gz.`);
+    return writeFileAtomic(p, encodeGreyPng(labels.data, labels.dims[0], labels.dims[1]));
+  }
+  throw new UsageError(`${path.basename(p)}: unknown output type; use .nii.gz, .nii or (2D) .png.`);
+}

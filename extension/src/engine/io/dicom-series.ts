@@ -1,0 +1,194 @@
+/**
+ * Reads a DICOM series (one file per slice) into a volume: groups by series, refuses mixed
+ * series, orientations, sizes and missing slices; sorts by position along the slice normal
+ * (never by file name or instance number); applies the modality rescale (CT → HU).
+ */
+import * as dcmjs from 'dcmjs';
+import { DicomInstanceMeta, ImageVolume, Mat3, Vec3 } from '../image/types';
+import { InputError } from '../api-types';
+import { decodeFrame, FrameFormat, isSupportedTransferSyntax, TRANSFER_SYNTAX_NAMES } from './pixel-codecs';
+
+export interface DicomFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface DicomSeries {
+  volume: ImageVolume;
+  /** In slice (k) order. */
+  instances: DicomInstanceMeta[];
+  seriesInstanceUID: string;
+  /** Files that were not images of this series and why (not errors). */
+  skipped: { name: string; reason: string }[];
+}
+
+interface Parsed {
+  name: string;
+  ts: string;
+  meta: DicomInstanceMeta;
+  pixel: Uint8Array;
+  format: FrameFormat;
+  slope: number;
+  intercept: number;
+  monochrome1: boolean;
+  position: number;
+}
+
+type Naturalized = Record<string, unknown>;
+
+export async function readDicomSeries(files: DicomFile[]): Promise<DicomSeries> {
+  const skipped: DicomSeries['skipped'] = [];
+  const parsed: Parsed[] = [];
+  for (const f of files) {
+    const p = parseFile(f, skipped);
+    if (p) parsed.push(p);
+  }
+  if (parsed.length === 0) throw new InputError(`no DICOM image was found among ${files.length} file(s)${skipped.length ? ` (${skipped[0].name}: ${skipped[0].reason})` : ''}.`);
+  const bySeries = new Map<string, Parsed[]>();
+  for (const p of parsed) {
+    const uid = String(p.meta.dataset.SeriesInstanceUID ?? '');
+    bySeries.set(uid, [...(bySeries.get(uid) ?? []), p]);
+  }
+  if (bySeries.size > 1)
+    throw new InputError(`the folder holds ${bySeries.size} different series (${[...bySeries.values()].map((s) => `${s.length} images of "${String(s[0].meta.dataset.SeriesDescription ?? 'unnamed')}"`).join(', ')}); give a folder with one series.`);
+  const [seriesUID, series] = [...bySeries.entries()][0];
+  const first = series[0];
+  const iop = first.meta.imageOrientationPatient;
+  for (const p of series) {
+    if (p.format.rows !== first.format.rows || p.format.columns !== first.format.columns)
+      throw new InputError(`the series mixes image sizes (${first.format.columns}×${first.format.rows} in ${first.name}, ${p.format.columns}×${p.format.rows} in ${p.name}).`);
+    if (p.meta.imageOrientationPatient.some((v, i) => Math.abs(v - iop[i]) > 1e-3))
+      throw new InputError(`the series mixes slice orientations (${first.name} and ${p.name}); a volume needs parallel slices.`);
+    if (p.format.samplesPerPixel !== first.format.samplesPerPixel) throw new InputError(`the series mixes grey and colour images (${first.name}, ${p.name}).`);
+  }
+  const normal = cross([iop[0], iop[1], iop[2]], [iop[3], iop[4], iop[5]]);
+  for (const p of series) p.position = dot(p.meta.imagePositionPatient, normal);
+  series.sort((a, b) => a.position - b.position);
+  for (let i = 1; i < series.length; i++)
+    if (Math.abs(series[i].position - series[i - 1].position) < 1e-3)
+      throw new InputError(`${series[i - 1].name} and ${series[i].name} lie at the same position; the folder holds duplicate slices or several acquisitions.`);
+  let spacingZ = 1;
+  if (series.length > 1) {
+    const gaps = series.slice(1).map((p, i) => p.position - series[i].position);
+    const sorted = [...gaps].sort((a, b) => a - b);
+    spacingZ = sorted[Math.floor(sorted.length / 2)];
+    const bad = gaps.findIndex((g) => Math.abs(g - spacingZ) > 0.1 * spacingZ + 0.01);
+    if (bad >= 0)
+      throw new InputError(
+        `slices are not evenly spaced: ${gaps[bad].toFixed(2)} mm between ${series[bad].name} and ${series[bad + 1].name} where the others are ${spacingZ.toFixed(2)} mm apart (missing slices?). Export the complete series.`,
+      );
+  }
+  const { rows, columns, samplesPerPixel } = first.format;
+  const channels = samplesPerPixel === 3 ? 3 : 1;
+  if (samplesPerPixel !== 1 && samplesPerPixel !== 3) throw new InputError(`${first.name} has ${samplesPerPixel} samples per pixel; only grey and RGB images are supported.`);
+  const sliceLen = rows * columns * channels;
+  const data = new Float32Array(sliceLen * series.length);
+  for (let k = 0; k < series.length; k++) {
+    const p = series[k];
+    const out = data.subarray(k * sliceLen, (k + 1) * sliceLen);
+    await decodeFrame(p.ts, p.pixel, p.format, out, p.name);
+    const maxStored = p.format.pixelRepresentation === 1 ? 0 : (1 << p.format.bitsStored) - 1;
+    for (let i = 0; i < out.length; i++) {
+      let v = out[i];
+      if (p.monochrome1) v = maxStored - v;
+      out[i] = v * p.slope + p.intercept;
+    }
+    p.pixel = new Uint8Array(0); // release the encoded bytes as we go
+  }
+  const ps = first.meta.pixelSpacing;
+  const direction: Mat3 = [iop[0], iop[3], normal[0], iop[1], iop[4], normal[1], iop[2], iop[5], normal[2]];
+  const modality = String(first.meta.dataset.Modality ?? 'OT');
+  const volume: ImageVolume = {
+    dims: [columns, rows, series.length],
+    spacing: [ps[1], ps[0], spacingZ],
+    origin: [...series[0].meta.imagePositionPatient] as Vec3, // the lowest slice after sorting
+    direction,
+    data,
+    channels,
+    modality: channels === 3 ? 'RGB' : modality === 'CT' ? 'CT' : modality === 'MR' ? 'MR' : modality === 'CR' || modality === 'DX' ? 'XR' : 'OT',
+  };
+  return { volume, instances: series.map((p) => p.meta), seriesInstanceUID: seriesUID, skipped };
+}
+
+function parseFile(f: DicomFile, skipped: DicomSeries['skipped']): Parsed | undefined {
+  const b = f.bytes;
+  if (b.length < 132 || String.fromCharCode(b[128], b[129], b[130], b[131]) !== 'DICM') {
+    skipped.push({ name: f.name, reason: 'not a DICOM Part 10 file' });
+    return undefined;
+  }
+  let dict: { meta: Record<string, { Value?: unknown[] }>; dict: Record<string, unknown> };
+  try {
+    dict = dcmjs.data.DicomMessage.readFile(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer, { ignoreErrors: false }) as never;
+  } catch (e) {
+    throw new InputError(`${f.name} is a damaged DICOM file (${(e as Error).message}).`);
+  }
+  const ts = String(dict.meta['00020010']?.Value?.[0] ?? '1.2.840.10008.1.2');
+  const ds = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict.dict) as Naturalized;
+  if (ds.PixelData === undefined) {
+    skipped.push({ name: f.name, reason: `no pixel data (${String(ds.Modality ?? 'unknown')} object)` });
+    return undefined;
+  }
+  const frames = Number(ds.NumberOfFrames ?? 1);
+  if (frames > 1) throw new InputError(`${f.name} is a multi-frame image (${frames} frames); give a series with one image per file.`);
+  if (!isSupportedTransferSyntax(ts))
+    throw new InputError(`${f.name}: pixel data in ${TRANSFER_SYNTAX_NAMES[ts] ?? 'transfer syntax ' + ts} cannot be decoded; convert the series (e.g. \`gdcmconv --raw\`) and try again.`);
+  const need = (key: string): unknown => {
+    const v = ds[key];
+    if (v === undefined || v === null || v === '') throw new InputError(`${f.name} lacks ${key}; it cannot be placed in a volume.`);
+    return v;
+  };
+  const arr = (v: unknown): number[] => (Array.isArray(v) ? v : [v]).map(Number);
+  const iop = arr(need('ImageOrientationPatient'));
+  const ipp = arr(need('ImagePositionPatient'));
+  const ps = ds.PixelSpacing !== undefined ? arr(ds.PixelSpacing) : ds.ImagerPixelSpacing !== undefined ? arr(ds.ImagerPixelSpacing) : [1, 1];
+  if (iop.length !== 6 || ipp.length !== 3) throw new InputError(`${f.name} has a malformed image position or orientation.`);
+  const pixelRaw = ds.PixelData as ArrayBuffer | ArrayBuffer[];
+  const first = Array.isArray(pixelRaw) ? pixelRaw[0] : pixelRaw;
+  const pixel = new Uint8Array(first as ArrayBuffer);
+  const dataset: Naturalized = { ...ds };
+  delete dataset.PixelData;
+  const format: FrameFormat = {
+    rows: Number(need('Rows')),
+    columns: Number(need('Columns')),
+    samplesPerPixel: Number(ds.SamplesPerPixel ?? 1),
+    bitsAllocated: Number(ds.BitsAllocated ?? 16),
+    bitsStored: Number(ds.BitsStored ?? ds.BitsAllocated ?? 16),
+    pixelRepresentation: Number(ds.PixelRepresentation ?? 0),
+    planarConfiguration: Number(ds.PlanarConfiguration ?? 0),
+  };
+  return {
+    name: f.name,
+    ts,
+    pixel,
+    format,
+    slope: Number(ds.RescaleSlope ?? 1) || 1,
+    intercept: Number(ds.RescaleIntercept ?? 0) || 0,
+    monochrome1: String(ds.PhotometricInterpretation ?? '') === 'MONOCHROME1',
+    position: 0,
+    meta: {
+      // Some anonymisers blank the dataset's UIDs; the file meta keeps them.
+      sopClassUID: String(ds.SOPClassUID || metaValue(dict.meta, '00020002') || need('SOPClassUID')),
+      sopInstanceUID: String(ds.SOPInstanceUID || metaValue(dict.meta, '00020003') || need('SOPInstanceUID')),
+      instanceNumber: ds.InstanceNumber !== undefined ? Number(ds.InstanceNumber) : undefined,
+      imagePositionPatient: [ipp[0], ipp[1], ipp[2]],
+      imageOrientationPatient: [iop[0], iop[1], iop[2], iop[3], iop[4], iop[5]],
+      pixelSpacing: [ps[0], ps[1]],
+      rows: format.rows,
+      columns: format.columns,
+      dataset,
+    },
+  };
+}
+
+function metaValue(meta: Record<string, { Value?: unknown[] }>, tag: string): string {
+  const v = meta[tag]?.Value?.[0];
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+function cross(a: number[], b: number[]): Vec3 {
+  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+}
+
+function dot(a: number[], b: number[]): number {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}

@@ -1,0 +1,170 @@
+/**
+ * Decoders for DICOM pixel data, one frame at a time, by transfer syntax. Native (little
+ * and big endian) and RLE are decoded here; JPEG 2000 by OpenJPEG (WebAssembly, shipped in
+ * @cornerstonejs/codec-openjpeg), JPEG lossless by jpeg-lossless-decoder-js, JPEG baseline
+ * by jpeg-js. Output: raw stored sample values (before rescale).
+ */
+import { InputError } from '../api-types';
+import * as jpeg from 'jpeg-js';
+
+export interface FrameFormat {
+  rows: number;
+  columns: number;
+  samplesPerPixel: number;
+  bitsAllocated: number;
+  bitsStored: number;
+  pixelRepresentation: number;
+  planarConfiguration: number;
+}
+
+export const TRANSFER_SYNTAX_NAMES: Record<string, string> = {
+  '1.2.840.10008.1.2': 'Implicit VR Little Endian',
+  '1.2.840.10008.1.2.1': 'Explicit VR Little Endian',
+  '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
+  '1.2.840.10008.1.2.2': 'Explicit VR Big Endian',
+  '1.2.840.10008.1.2.5': 'RLE Lossless',
+  '1.2.840.10008.1.2.4.50': 'JPEG Baseline',
+  '1.2.840.10008.1.2.4.51': 'JPEG Extended',
+  '1.2.840.10008.1.2.4.57': 'JPEG Lossless',
+  '1.2.840.10008.1.2.4.70': 'JPEG Lossless SV1',
+  '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
+  '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-lossless',
+  '1.2.840.10008.1.2.4.90': 'JPEG 2000 Lossless',
+  '1.2.840.10008.1.2.4.91': 'JPEG 2000',
+};
+
+const NATIVE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.2']);
+
+export function isSupportedTransferSyntax(uid: string): boolean {
+  return NATIVE.has(uid) || ['1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91'].includes(uid);
+}
+
+/** Decodes one frame into `out` (rows × columns × samples, interleaved) as numbers before rescale. */
+export async function decodeFrame(ts: string, bytes: Uint8Array, f: FrameFormat, out: Float32Array, name: string): Promise<void> {
+  const n = f.rows * f.columns * f.samplesPerPixel;
+  if (NATIVE.has(ts)) return native(bytes, f, out, ts === '1.2.840.10008.1.2.2', name);
+  if (ts === '1.2.840.10008.1.2.5') return native(rle(bytes, f, name), { ...f, planarConfiguration: f.samplesPerPixel > 1 ? 1 : 0 }, out, true, name, true);
+  if (ts === '1.2.840.10008.1.2.4.90' || ts === '1.2.840.10008.1.2.4.91') {
+    const { data, signed, bits } = await decodeJ2k(bytes, name);
+    return copySamples(data, bits, signed || f.pixelRepresentation === 1, n, out);
+  }
+  if (ts === '1.2.840.10008.1.2.4.57' || ts === '1.2.840.10008.1.2.4.70') {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { Decoder } = require('jpeg-lossless-decoder-js') as { Decoder: new () => { decode: (b: ArrayBuffer, o: number, l: number, bpp: number) => ArrayBuffer } };
+    const bpp = f.bitsAllocated <= 8 ? 1 : 2;
+    const buf = new Decoder().decode(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, bpp);
+    const src = bpp === 1 ? new Uint8Array(buf) : f.pixelRepresentation === 1 ? new Int16Array(buf) : new Uint16Array(buf);
+    for (let i = 0; i < n; i++) out[i] = src[i];
+    return;
+  }
+  if (ts === '1.2.840.10008.1.2.4.50' || ts === '1.2.840.10008.1.2.4.51') {
+    if (f.bitsAllocated > 8) throw new InputError(`${name}: 12-bit JPEG Extended is not supported; convert the series to an uncompressed or lossless transfer syntax.`);
+    const d = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, colorTransform: undefined });
+    const ch = d.data.length / (d.width * d.height);
+    for (let i = 0; i < f.rows * f.columns; i++) for (let c = 0; c < f.samplesPerPixel; c++) out[i * f.samplesPerPixel + c] = d.data[i * ch + Math.min(c, ch - 1)];
+    return;
+  }
+  throw new InputError(`${name}: pixel data in ${TRANSFER_SYNTAX_NAMES[ts] ?? 'transfer syntax ' + ts} cannot be decoded; convert the series (e.g. \`dcmdjpeg\` or \`gdcmconv --raw\`) and try again.`);
+}
+
+function native(bytes: Uint8Array, f: FrameFormat, out: Float32Array, bigEndian: boolean, name: string, planesInOrder = false): void {
+  const n = f.rows * f.columns;
+  const spp = f.samplesPerPixel;
+  const bpv = f.bitsAllocated / 8;
+  if (f.bitsAllocated === 1) throw new InputError(`${name}: 1-bit pixel data is not an image this tool can segment.`);
+  if (bytes.length < n * spp * bpv) throw new InputError(`${name}: pixel data is shorter than ${f.rows}×${f.columns} pixels (truncated file?).`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const le = !bigEndian;
+  const signed = f.pixelRepresentation === 1;
+  const shift = 32 - f.bitsStored;
+  for (let p = 0; p < n; p++) {
+    for (let c = 0; c < spp; c++) {
+      const idx = f.planarConfiguration === 1 || planesInOrder && spp > 1 ? c * n + p : p * spp + c;
+      let v: number;
+      if (bpv === 1) v = bytes[idx];
+      else if (bpv === 2) v = dv.getUint16(idx * 2, le);
+      else v = dv.getUint32(idx * 4, le);
+      // keep only the stored bits; sign-extend when signed
+      v = signed ? ((v << shift) >> shift) : bpv === 4 ? v : v & ((1 << f.bitsStored) - 1);
+      out[p * spp + c] = v;
+    }
+  }
+}
+
+/** DICOM RLE (PackBits per byte plane): returns planes ordered as big-endian native data. */
+function rle(bytes: Uint8Array, f: FrameFormat, name: string): Uint8Array {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const segments = dv.getUint32(0, true);
+  const n = f.rows * f.columns;
+  const bpv = f.bitsAllocated / 8;
+  if (segments !== bpv * f.samplesPerPixel) throw new InputError(`${name}: RLE data has ${segments} segments, expected ${bpv * f.samplesPerPixel}.`);
+  // out layout: sample-plane major, each value big-endian across its byte segments
+  const out = new Uint8Array(n * bpv * f.samplesPerPixel);
+  for (let s = 0; s < segments; s++) {
+    const start = dv.getUint32(4 + 4 * s, true);
+    const end = s + 1 < segments ? dv.getUint32(8 + 4 * s, true) : bytes.length;
+    const sample = Math.floor(s / bpv);
+    const byteInValue = s % bpv;
+    let i = start;
+    let o = 0;
+    while (i < end && o < n) {
+      const h = (bytes[i++] << 24) >> 24;
+      if (h >= 0) {
+        for (let k = 0; k <= h && o < n; k++) out[(sample * n + o++) * bpv + byteInValue] = bytes[i++];
+      } else if (h > -128) {
+        const v = bytes[i++];
+        for (let k = 0; k < 1 - h && o < n; k++) out[(sample * n + o++) * bpv + byteInValue] = v;
+      }
+    }
+  }
+  return out;
+}
+
+function copySamples(data: Uint8Array, bits: number, signed: boolean, n: number, out: Float32Array): void {
+  if (bits <= 8) {
+    for (let i = 0; i < n; i++) out[i] = signed ? (data[i] << 24) >> 24 : data[i];
+    return;
+  }
+  const src = signed ? new Int16Array(data.buffer, data.byteOffset, n) : new Uint16Array(data.buffer, data.byteOffset, n);
+  for (let i = 0; i < n; i++) out[i] = src[i];
+}
+
+interface J2KModule {
+  J2KDecoder: new () => {
+    getEncodedBuffer(n: number): Uint8Array;
+    decode(): void;
+    getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean };
+    getDecodedBuffer(): Uint8Array;
+    delete?: () => void;
+  };
+}
+
+let j2k: Promise<J2KModule> | undefined;
+
+/** Where the OpenJPEG WebAssembly file is, for bundlers that move it (the viewer's Worker). */
+export const codecLocation: { openjpegWasmUrl?: string } = {};
+
+function openjpeg(): Promise<J2KModule> {
+  if (!j2k) {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const factory = require('@cornerstonejs/codec-openjpeg/decodewasmjs') as (o: object) => Promise<J2KModule>;
+    const quiet = () => undefined;
+    j2k = factory({ print: quiet, printErr: quiet, ...(codecLocation.openjpegWasmUrl ? { locateFile: () => codecLocation.openjpegWasmUrl } : {}) });
+  }
+  return j2k;
+}
+
+async function decodeJ2k(bytes: Uint8Array, name: string): Promise<{ data: Uint8Array; signed: boolean; bits: number }> {
+  const m = await openjpeg();
+  const d = new m.J2KDecoder();
+  try {
+    d.getEncodedBuffer(bytes.length).set(bytes);
+    d.decode();
+    const info = d.getFrameInfo();
+    return { data: Uint8Array.from(d.getDecodedBuffer()), signed: info.isSigned, bits: info.bitsPerSample };
+  } catch (e) {
+    throw new InputError(`${name}: JPEG 2000 pixel data could not be decoded (${String(e)}).`);
+  } finally {
+    d.delete?.();
+  }
+}
