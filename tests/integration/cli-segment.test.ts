@@ -1,0 +1,137 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { runSat } from '../support/run-cli';
+import { describeWithData } from '../support/jest-data';
+import { loadImage, loadLabelMap, saveLabelMap } from '../../cli/io';
+import { writeNifti } from '../../extension/src/engine/io/nifti';
+import { LabelVolume, Mat3 } from '../../extension/src/engine/image/types';
+import { voxelToWorld } from '../../extension/src/engine/image/geometry';
+
+function dice(a: ArrayLike<number>, b: ArrayLike<number>, v: number): number {
+  let i2 = 0, sa = 0, sb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] === v ? 1 : 0;
+    const y = b[i] === v ? 1 : 0;
+    i2 += x & y;
+    sa += x;
+    sb += y;
+  }
+  return (2 * i2) / (sa + sb);
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sat-cli-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const leftovers = () => fs.readdirSync(tmp).filter((f) => f.includes('partial') || f.startsWith('out'));
+
+describeWithData(['ct-abdomen-3mm/ct.nii.gz', 'ct-abdomen-3mm/labels.nii.gz'], 'sat segment on ct-abdomen-3mm', ([ct, labelsPath]) => {
+  let labels: LabelVolume;
+  let refPath: string;
+  beforeAll(async () => {
+    labels = await loadLabelMap(labelsPath);
+    const sl = 122 * 101;
+    const ref = new Uint8Array(labels.data.length);
+    for (let i = 24 * sl; i < 25 * sl; i++) if (labels.data[i] === 5) ref[i] = 5; // liver, largest slice
+    for (let i = 8 * sl; i < 9 * sl; i++) if (labels.data[i] === 2) ref[i] = 2; // right kidney, largest slice
+    refPath = path.join(tmp, 'ref.nii.gz');
+    saveLabelMap(refPath, { ...labels, data: ref });
+  });
+
+  it('segments liver and right kidney through the volume from one slice each', async () => {
+    const out = path.join(tmp, 'pred.nii.gz');
+    const r = await runSat(['segment', '--image', ct, '--reference-mask', refPath, '--out', out, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.labels.map((l: { label: number }) => l.label)).toEqual([2, 5]);
+    const pred = await loadLabelMap(out);
+    expect(dice(pred.data, labels.data, 5)).toBeGreaterThan(0.88);
+    expect(dice(pred.data, labels.data, 2)).toBeGreaterThan(0.85);
+    // the right kidney ends at slice 18: nothing painted beyond
+    const kidney = summary.labels.find((l: { label: number }) => l.label === 2);
+    expect(kidney.lastSlice).toBeLessThanOrEqual(19);
+    expect(kidney.voxels).toBeGreaterThan(3000);
+  });
+
+  it('segments only the --label asked for', async () => {
+    const out = path.join(tmp, 'liver.nii');
+    const r = await runSat(['segment', '--image', ct, '--reference-mask', refPath, '--label', '5', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/label 5: \d+ voxels, 30 slices/);
+    const pred = await loadLabelMap(out);
+    expect(pred.data.some((v) => v === 2)).toBe(false);
+  });
+
+  it('matches a mask stored on another grid through its affine', async () => {
+    // the same reference, stored with the rows reversed (a different but equivalent affine)
+    const ref = await loadLabelMap(refPath);
+    const [w, h, d] = ref.dims;
+    const flipped = new Uint8Array(ref.data.length);
+    for (let k = 0; k < d; k++) for (let j = 0; j < h; j++) for (let i = 0; i < w; i++) flipped[(k * h + (h - 1 - j)) * w + i] = ref.data[(k * h + j) * w + i];
+    const origin = voxelToWorld(ref, 0, h - 1, 0);
+    const dir = ref.direction;
+    const direction: Mat3 = [dir[0], -dir[1], dir[2], dir[3], -dir[4], dir[5], dir[6], -dir[7], dir[8]];
+    const p = path.join(tmp, 'ref-flipped.nii.gz');
+    fs.writeFileSync(p, writeNifti({ ...ref, origin, direction, data: flipped }, true));
+    const out = path.join(tmp, 'pred-flipped.nii.gz');
+    const r = await runSat(['segment', '--image', ct, '--reference-mask', p, '--label', '5', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(dice((await loadLabelMap(out)).data, labels.data, 5)).toBeGreaterThan(0.88);
+  });
+
+  describe('bad input: exit 2, one clear line, no output file', () => {
+    const cases: [string, () => string[], RegExp][] = [
+      ['missing image', () => ['--image', path.join(tmp, 'nope.nii.gz'), '--reference-mask', refPath], /image .*nope.nii.gz does not exist/],
+      ['missing mask', () => ['--image', ct, '--reference-mask', path.join(tmp, 'none.nii.gz')], /mask .*none.nii.gz does not exist/],
+      ['unreadable image', () => ['--image', writeJunk('junk.nii.gz'), '--reference-mask', refPath], /junk.nii.gz is not a readable gzip file/],
+      ['label not present', () => ['--image', ct, '--reference-mask', refPath, '--label', '7'], /label 7 is not in the reference mask \(labels present: 2, 5\)/],
+      ['empty reference', () => ['--image', ct, '--reference-mask', writeEmpty()], /reference mask is empty/],
+      ['mask off the image', () => ['--image', ct, '--reference-mask', writeFar()], /does not overlap the image/],
+      ['unknown output type', () => ['--image', ct, '--reference-mask', refPath], /unknown output type/],
+      ['unknown option', () => ['--image', ct, '--reference-mask', refPath, '--lable', '5'], /unknown option --lable/],
+    ];
+    it.each(cases)('%s', async (name, args, message) => {
+      const out = path.join(tmp, name === 'unknown output type' ? 'out.tiff' : 'out.nii.gz');
+      const r = await runSat(['segment', ...args(), '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+      expect(leftovers()).toEqual([]);
+    });
+    function writeJunk(name: string): string {
+      const p = path.join(tmp, name);
+      fs.writeFileSync(p, Buffer.from([0x1f, 0x8b, 8, 0, 9, 9, 9, 9]));
+      return p;
+    }
+    function writeEmpty(): string {
+      const p = path.join(tmp, 'empty.nii.gz');
+      saveLabelMap(p, { ...labels, data: new Uint8Array(labels.data.length) });
+      return p;
+    }
+    function writeFar(): string {
+      const p = path.join(tmp, 'far.nii.gz');
+      saveLabelMap(p, { ...labels, origin: [9000, 9000, 9000], data: Uint8Array.from(labels.data, (v) => (v === 5 ? 5 : 0)) });
+      return p;
+    }
+  });
+});
+
+describeWithData(['cxr-lung-dev/1.jpg', 'cxr-lung-dev/2.jpg'], 'sat segment one-shot on 2D images', ([one, two]) => {
+  it('segments the lungs of one X-ray from the other and writes a PNG label map', async () => {
+    const out = path.join(tmp, 'lungs.png');
+    const r = await runSat(['segment', '--image', two, '--reference-image', one, '--reference-mask', one.replace('1.jpg', '1-mask.png'), '--out', out]);
+    expect(r.code).toBe(0);
+    const pred = await loadLabelMap(out);
+    const truth = await loadLabelMap(two.replace('2.jpg', '2-mask.png'));
+    expect(pred.dims).toEqual(truth.dims);
+    expect(dice(pred.data, truth.data, 1)).toBeGreaterThan(0.8);
+    expect((await loadImage(two)).image.dims).toEqual(pred.dims);
+  });
+  it('refuses a 2D target without a reference image', async () => {
+    const r = await runSat(['segment', '--image', two, '--reference-mask', one.replace('1.jpg', '1-mask.png')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/give another annotated image with --reference-image/);
+  });
+});
