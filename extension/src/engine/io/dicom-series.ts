@@ -36,6 +36,10 @@ interface Parsed {
 
 type Naturalized = Record<string, unknown>;
 
+// dcmjs reports recoverable oddities (unknown VRs) on the console, once per element: keep
+// the console for what the user needs to see.
+(dcmjs as unknown as { log?: { setLevel?: (l: string) => void } }).log?.setLevel?.('error');
+
 export async function readDicomSeries(files: DicomFile[]): Promise<DicomSeries> {
   const skipped: DicomSeries['skipped'] = [];
   const parsed: Parsed[] = [];
@@ -118,7 +122,12 @@ function parseFile(f: DicomFile, skipped: DicomSeries['skipped']): Parsed | unde
   }
   let dict: { meta: Record<string, { Value?: unknown[] }>; dict: Record<string, unknown> };
   try {
-    dict = dcmjs.data.DicomMessage.readFile(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer, { ignoreErrors: false }) as never;
+    // Stop at the pixel data: some files carry trailing padding that is not a valid element.
+    dict = dcmjs.data.DicomMessage.readFile(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer, {
+      ignoreErrors: false,
+      untilTag: '7FE00010',
+      includeUntilTagValue: true,
+    }) as never;
   } catch (e) {
     throw new InputError(`${f.name} is a damaged DICOM file (${(e as Error).message}).`);
   }
