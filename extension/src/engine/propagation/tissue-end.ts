@@ -34,13 +34,23 @@ export interface SliceEvidence {
   affinity: number;
 }
 
-/** Returns why the tissue is judged absent on this slice, or undefined when it is present. */
-export function tissueEnded(e: SliceEvidence, rules: TissueEndRules): string | undefined {
-  if (e.positiveMatches === 0) return 'no patch of the tissue recognised';
-  if (e.area < rules.minPixels) return 'mask vanished';
-  if (e.area < rules.minAreaFraction * e.referenceArea) return 'mask below the minimum area';
-  if (e.affinity < rules.minAffinity) return 'no longer looks like the annotated tissue';
-  if (e.confidence < rules.minConfidence) return 'low confidence';
-  if (e.previousArea > 0 && e.area > rules.maxGrowth * e.previousArea + rules.minPixels * 4) return 'sudden growth (leak)';
+export interface TissueEndVerdict {
+  reason: string;
+  /**
+   * Hard: the tissue is certainly gone (nothing matched, nothing left, a leak): stop here.
+   * Soft: the evidence is weak (looks different, low confidence): stop only if the next
+   * slice says so too, so one noisy slice does not cut an organ short.
+   */
+  hard: boolean;
+}
+
+/** Why the tissue is judged absent on this slice, or undefined when it is present. */
+export function tissueEnded(e: SliceEvidence, rules: TissueEndRules): TissueEndVerdict | undefined {
+  if (e.positiveMatches === 0) return { reason: 'no patch of the tissue recognised', hard: true };
+  if (e.area < rules.minPixels) return { reason: 'mask vanished', hard: true };
+  if (e.area < rules.minAreaFraction * e.referenceArea) return { reason: 'mask below the minimum area', hard: true };
+  if (e.previousArea > 0 && e.area > rules.maxGrowth * e.previousArea + rules.minPixels * 4) return { reason: 'sudden growth (leak)', hard: true };
+  if (e.affinity < rules.minAffinity) return { reason: 'no longer looks like the annotated tissue', hard: false };
+  if (e.confidence < rules.minConfidence) return { reason: 'low confidence', hard: false };
   return undefined;
 }

@@ -92,12 +92,15 @@ export async function propagateLabel(ctx: PropagationContext, annotatedMask: Uin
     return s;
   };
   const maskOf = (k: number) => work.subarray(k * sliceLen, (k + 1) * sliceLen);
+  const show = (k: number) => hooks.onSlice?.({ label, k, mask: upsampleMask(maskOf(k), w, h, f, W, H), confidence: confidence[k] });
 
   for (const run of propagationRuns(annotated, depth)) {
     const referenceArea = countOnes(maskOf(run.from));
     const affinityRef = affinityReference((await sliceOf(run.from)).features, maskOf(run.from), w, h);
     let prev = run.from;
     let stopped = false;
+    /** A slice with soft evidence against the tissue, held until the next slice decides. */
+    let pending: { k: number; reason: string } | undefined;
     for (const k of run.slices) {
       if (hooks.signal?.aborted) throw new CancelledError();
       if (stopped) {
@@ -111,21 +114,29 @@ export async function propagateLabel(ctx: PropagationContext, annotatedMask: Uin
       ctx.timings.slices++;
       const area = countOnes(best.mask);
       const affinity = area > 0 ? tissueAffinity(affinityRef, target.features, best.mask, w, h) : NaN;
-      const reason = tissueEnded({ area, previousArea: countOnes(maskOf(prev)), referenceArea, confidence: best.score, positiveMatches: best.positiveMatches, affinity }, rules);
-      if (DEBUG) console.error(`label ${label} k=${k} area=${area} conf=${best.score.toFixed(2)} q=${best.quality.toFixed(2)} aff=${affinity.toFixed(2)} pm=${best.positiveMatches} ${reason ?? ''}`);
+      const verdict = run.mayStop
+        ? tissueEnded({ area, previousArea: countOnes(maskOf(prev)), referenceArea, confidence: best.score, positiveMatches: best.positiveMatches, affinity }, rules)
+        : undefined;
+      if (DEBUG) console.error(`label ${label} k=${k} area=${area} conf=${best.score.toFixed(2)} q=${best.quality.toFixed(2)} aff=${affinity.toFixed(2)} pm=${best.positiveMatches} ${verdict?.reason ?? ''}`);
       confidence[k] = best.score;
-      if (reason && run.mayStop) {
-        stops.push({ from: run.from, at: k, reason });
+      if (verdict && (verdict.hard || pending)) {
+        // The tissue ended: here, or already at the pending slice.
+        const at = pending ? pending.k : k;
+        if (pending) work.fill(0, pending.k * sliceLen, (pending.k + 1) * sliceLen); // never shown, now dropped
+        stops.push({ from: run.from, at, reason: pending ? pending.reason : verdict.reason });
         stopped = true;
         ctx.onSliceDone();
         continue;
       }
+      if (pending) show(pending.k); // this slice vouches for the held one
+      pending = verdict ? { k, reason: verdict.reason } : undefined;
       work.set(best.mask, k * sliceLen);
-      if (hooks.onSlice) hooks.onSlice({ label, k, mask: upsampleMask(best.mask, w, h, f, W, H), confidence: best.score });
+      if (!pending) show(k);
       if (prev !== run.from) slices.delete(prev); // annotated slices stay cached as references
       prev = k;
       ctx.onSliceDone();
     }
+    if (pending && !stopped) show(pending.k); // the series ended before the next slice could decide
   }
   const seeds = new Uint8Array(work.length);
   for (const k of annotated) seeds.set(maskOf(k), k * sliceLen);
