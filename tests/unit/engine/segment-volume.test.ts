@@ -35,10 +35,12 @@ describe('tissue-end rules', () => {
   const ok = { area: 100, previousArea: 100, referenceArea: 120, confidence: 0.8, positiveMatches: 5, affinity: 0.7 };
   it('accept a plausible slice and name the reason when they stop', () => {
     expect(tissueEnded(ok, DEFAULT_TISSUE_END)).toBeUndefined();
-    expect(tissueEnded({ ...ok, positiveMatches: 0 }, DEFAULT_TISSUE_END)).toMatch(/recognised/);
-    expect(tissueEnded({ ...ok, area: 2 }, DEFAULT_TISSUE_END)).toMatch(/vanished/);
-    expect(tissueEnded({ ...ok, affinity: 0 }, DEFAULT_TISSUE_END)).toMatch(/annotated tissue/);
-    expect(tissueEnded({ ...ok, area: 400 }, DEFAULT_TISSUE_END)).toMatch(/leak/);
+    expect(tissueEnded({ ...ok, positiveMatches: 0 }, DEFAULT_TISSUE_END)).toEqual({ reason: expect.stringMatching(/recognised/), hard: true });
+    expect(tissueEnded({ ...ok, area: 2 }, DEFAULT_TISSUE_END)).toEqual({ reason: expect.stringMatching(/vanished/), hard: true });
+    expect(tissueEnded({ ...ok, area: 400 }, DEFAULT_TISSUE_END)).toEqual({ reason: expect.stringMatching(/leak/), hard: true });
+    // weak evidence alone does not end a run: the next slice must agree
+    expect(tissueEnded({ ...ok, affinity: 0 }, DEFAULT_TISSUE_END)).toEqual({ reason: expect.stringMatching(/annotated tissue/), hard: false });
+    expect(tissueEnded({ ...ok, confidence: 0.05 }, DEFAULT_TISSUE_END)).toEqual({ reason: expect.stringMatching(/confidence/), hard: false });
   });
 });
 
