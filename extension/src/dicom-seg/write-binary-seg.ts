@@ -1,0 +1,228 @@
+/**
+ * Binary DICOM Segmentation writer (SOP Class 1.2.840.10008.5.1.4.1.1.66.4, Explicit VR
+ * Little Endian). Checks its input the way a careful SEG API does (one source series,
+ * matching geometry, every segment described) and writes full per-frame references:
+ * each frame names its source image by SOP Instance UID and position, empty frames are
+ * left out, and the frames' bits are packed as one stream. dcmjs only serialises.
+ */
+import * as dcmjs from 'dcmjs';
+import { DicomInstanceMeta, LabelVolume } from '../engine/image/types';
+import { InputError } from '../engine/api-types';
+import { SegmentDescription, segmentItem, codeItem, SAT_ALGORITHM } from './segment-description';
+import { mapSlicesToSource } from './source-frames';
+import { newUid } from './uid';
+import { dicomDate, dicomTime, formatDS } from './dicom-values';
+
+export const SEG_SOP_CLASS = '1.2.840.10008.5.1.4.1.1.66.4';
+const EXPLICIT_LE = '1.2.840.10008.1.2.1';
+
+export interface BinarySegInput {
+  /** The source series' instances, in any order. */
+  source: DicomInstanceMeta[];
+  /** Label map on the source series grid (from readDicomSeries or resampled onto it). */
+  labels: LabelVolume;
+  /** One description per label value to write; label values not listed are refused if present. */
+  segments: SegmentDescription[];
+  seriesDescription?: string;
+  seriesNumber?: number;
+  contentLabel?: string;
+  contentCreatorName?: string;
+  /** Set for tests and reproducible output; otherwise new UIDs and the current time. */
+  uids?: { series: string; instance: string };
+  now?: Date;
+}
+
+export interface BinarySegOutput {
+  bytes: Uint8Array;
+  sopInstanceUID: string;
+  seriesInstanceUID: string;
+  frames: number;
+  /** Things the writer had to decide that the caller should know (e.g. a missing Study Instance UID). */
+  warnings: string[];
+}
+
+/** Patient and Study IE attributes, copied unchanged from the source (dcentvfy checks them). */
+const PATIENT_STUDY = [
+  // Patient
+  'PatientName', 'PatientID', 'IssuerOfPatientID', 'IssuerOfPatientIDQualifiersSequence', 'PatientBirthDate', 'PatientBirthTime', 'PatientSex',
+  'OtherPatientIDsSequence', 'OtherPatientNames', 'EthnicGroup', 'PatientComments', 'PatientSpeciesDescription', 'PatientBreedDescription',
+  'PatientIdentityRemoved', 'DeidentificationMethod', 'DeidentificationMethodCodeSequence', 'ResponsiblePerson', 'ResponsibleOrganization',
+  // General Study and Patient Study
+  'StudyInstanceUID', 'StudyDate', 'StudyTime', 'ReferringPhysicianName', 'ReferringPhysicianIdentificationSequence', 'StudyID', 'AccessionNumber',
+  'IssuerOfAccessionNumberSequence', 'StudyDescription', 'PhysiciansOfRecord', 'PhysiciansOfRecordIdentificationSequence', 'NameOfPhysiciansReadingStudy',
+  'ProcedureCodeSequence', 'ReasonForPerformedProcedureCodeSequence', 'RequestingService', 'AdmittingDiagnosesDescription', 'AdmittingDiagnosesCodeSequence',
+  'PatientAge', 'PatientSize', 'PatientWeight', 'MedicalAlerts', 'Allergies', 'SmokingStatus', 'PregnancyStatus', 'LastMenstrualDate',
+  'AdditionalPatientHistory', 'Occupation', 'PatientState', 'AdmissionID', 'ServiceEpisodeID', 'ServiceEpisodeDescription',
+  // Clinical trial
+  'ClinicalTrialSponsorName', 'ClinicalTrialProtocolID', 'ClinicalTrialProtocolName', 'ClinicalTrialSiteID', 'ClinicalTrialSiteName',
+  'ClinicalTrialSubjectID', 'ClinicalTrialSubjectReadingID', 'ClinicalTrialTimePointID', 'ClinicalTrialTimePointDescription',
+];
+
+export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
+  const { source, labels, segments } = input;
+  const warnings: string[] = [];
+  const slices = mapSlicesToSource(labels, source);
+  checkSegments(segments, labels);
+  const [w, h] = labels.dims;
+  const sliceLen = w * h;
+  const numberOf = new Map(segments.map((s, i) => [s.labelValue, i + 1]));
+
+  // Which (segment, slice) frames hold anything: one pass over the label map.
+  const present = segments.map(() => new Uint8Array(slices.length));
+  for (let k = 0; k < slices.length; k++) {
+    const base = k * sliceLen;
+    for (let i = 0; i < sliceLen; i++) {
+      const v = labels.data[base + i];
+      if (v) {
+        const s = numberOf.get(v);
+        if (s !== undefined) present[s - 1][k] = 1;
+      }
+    }
+  }
+  const frames: { segment: number; slice: (typeof slices)[number] }[] = [];
+  const byPosition = [...slices].sort((a, b) => a.positionIndex - b.positionIndex);
+  segments.forEach((_, si) => {
+    for (const sl of byPosition) if (present[si][sl.k]) frames.push({ segment: si + 1, slice: sl });
+  });
+  if (frames.length === 0) throw new InputError('every segment is empty: there is nothing to write.');
+
+  // One bit stream over all frames, least significant bit first, padded to an even length.
+  const bitCount = frames.length * sliceLen;
+  const pixel = new Uint8Array(((Math.ceil(bitCount / 8) + 1) >> 1) << 1);
+  frames.forEach((fr, fi) => {
+    const value = segments[fr.segment - 1].labelValue;
+    const src = fr.slice.k * sliceLen;
+    let bit = fi * sliceLen;
+    for (let i = 0; i < sliceLen; i++, bit++) if (labels.data[src + i] === value) pixel[bit >> 3] |= 1 << (bit & 7);
+  });
+
+  const first = source[0].dataset;
+  const now = input.now ?? new Date();
+  const seriesUID = input.uids?.series ?? newUid();
+  const instanceUID = input.uids?.instance ?? newUid();
+  const ds: Record<string, unknown> = {};
+  for (const key of PATIENT_STUDY) if (first[key] !== undefined) ds[key] = first[key];
+  for (const key of ['PatientName', 'PatientID', 'PatientBirthDate', 'PatientSex', 'StudyDate', 'StudyTime', 'ReferringPhysicianName', 'StudyID', 'AccessionNumber']) if (ds[key] === undefined) ds[key] = '';
+  if (!ds.StudyInstanceUID) {
+    ds.StudyInstanceUID = newUid();
+    warnings.push('the source series has no Study Instance UID; the Segmentation got a new one, so it will not be filed with the source study.');
+  }
+  let frameOfReference = String(first.FrameOfReferenceUID ?? '');
+  if (!frameOfReference) {
+    frameOfReference = newUid();
+    warnings.push('the source series has no Frame of Reference UID; a new one was written.');
+  }
+  const iop = source[0].imageOrientationPatient;
+  const ps = source[0].pixelSpacing;
+  const sliceThickness = first.SliceThickness !== undefined && first.SliceThickness !== '' ? Number(first.SliceThickness) : labels.spacing[2];
+  Object.assign(ds, {
+    SOPClassUID: SEG_SOP_CLASS,
+    SOPInstanceUID: instanceUID,
+    SeriesInstanceUID: seriesUID,
+    Modality: 'SEG',
+    SeriesNumber: input.seriesNumber ?? 300,
+    SeriesDescription: (input.seriesDescription ?? 'Segment Any Tissue').slice(0, 64),
+    InstanceNumber: 1,
+    ContentDate: dicomDate(now),
+    ContentTime: dicomTime(now),
+    SeriesDate: dicomDate(now),
+    SeriesTime: dicomTime(now),
+    Manufacturer: 'Segment Any Tissue project',
+    ManufacturerModelName: SAT_ALGORITHM.name,
+    DeviceSerialNumber: '1',
+    SoftwareVersions: SAT_ALGORITHM.version,
+    FrameOfReferenceUID: frameOfReference,
+    PositionReferenceIndicator: first.PositionReferenceIndicator ?? '',
+    ImageType: ['DERIVED', 'PRIMARY'],
+    ContentLabel: (input.contentLabel ?? 'SEGMENTATION').toUpperCase().replace(/[^A-Z0-9_ ]/g, '_').slice(0, 16),
+    ContentDescription: 'Segment Any Tissue result',
+    ContentCreatorName: input.contentCreatorName ?? '',
+    SamplesPerPixel: 1,
+    PhotometricInterpretation: 'MONOCHROME2',
+    Rows: h,
+    Columns: w,
+    BitsAllocated: 1,
+    BitsStored: 1,
+    HighBit: 0,
+    PixelRepresentation: 0,
+    LossyImageCompression: '00',
+    SegmentationType: 'BINARY',
+    SegmentsOverlap: 'NO',
+    SegmentSequence: segments.map((s, i) => segmentItem(s, i + 1)),
+    NumberOfFrames: frames.length,
+    DimensionOrganizationType: '3D',
+    ReferencedSeriesSequence: [
+      {
+        SeriesInstanceUID: String(first.SeriesInstanceUID ?? ''),
+        ReferencedInstanceSequence: byPosition.map((s) => ({ ReferencedSOPClassUID: s.instance.sopClassUID, ReferencedSOPInstanceUID: s.instance.sopInstanceUID })),
+      },
+    ],
+    SharedFunctionalGroupsSequence: [
+      {
+        PlaneOrientationSequence: [{ ImageOrientationPatient: iop.map(formatDS) }],
+        PixelMeasuresSequence: [{ PixelSpacing: ps.map(formatDS), SliceThickness: formatDS(sliceThickness), SpacingBetweenSlices: formatDS(labels.spacing[2]) }],
+      },
+    ],
+    PerFrameFunctionalGroupsSequence: frames.map((fr) => ({
+      DerivationImageSequence: [
+        {
+          SourceImageSequence: [
+            {
+              ReferencedSOPClassUID: fr.slice.instance.sopClassUID,
+              ReferencedSOPInstanceUID: fr.slice.instance.sopInstanceUID,
+              PurposeOfReferenceCodeSequence: [codeItem({ value: '121322', scheme: 'DCM', meaning: 'Source image for image processing operation' })],
+            },
+          ],
+          DerivationCodeSequence: [codeItem({ value: '113076', scheme: 'DCM', meaning: 'Segmentation' })],
+        },
+      ],
+      FrameContentSequence: [{ DimensionIndexValues: [fr.segment, fr.slice.positionIndex] }],
+      PlanePositionSequence: [{ ImagePositionPatient: fr.slice.instance.imagePositionPatient.map(formatDS) }],
+      SegmentIdentificationSequence: [{ ReferencedSegmentNumber: fr.segment }],
+    })),
+    PixelData: [pixel.buffer],
+    _vrMap: { PixelData: 'OB' },
+  });
+  const dimensionOrganization = newUid();
+  ds.DimensionOrganizationSequence = [{ DimensionOrganizationUID: dimensionOrganization }];
+  ds.DimensionIndexSequence = [
+    { DimensionOrganizationUID: dimensionOrganization, DimensionIndexPointer: 0x0062000b, FunctionalGroupPointer: 0x0062000a, DimensionDescriptionLabel: 'ReferencedSegmentNumber' },
+    { DimensionOrganizationUID: dimensionOrganization, DimensionIndexPointer: 0x00200032, FunctionalGroupPointer: 0x00209113, DimensionDescriptionLabel: 'ImagePositionPatient' },
+  ];
+  return { bytes: part10(ds, instanceUID), sopInstanceUID: instanceUID, seriesInstanceUID: seriesUID, frames: frames.length, warnings };
+}
+
+function checkSegments(segments: SegmentDescription[], labels: LabelVolume): void {
+  if (segments.length === 0) throw new InputError('no segment descriptions were given.');
+  if (segments.length > 65535) throw new InputError(`${segments.length} segments: a Segmentation holds at most 65535.`);
+  const seen = new Set<number>();
+  for (const s of segments) {
+    if (!Number.isInteger(s.labelValue) || s.labelValue < 1) throw new InputError(`segment "${s.label}" has label value ${s.labelValue}; label values are whole numbers from 1.`);
+    if (seen.has(s.labelValue)) throw new InputError(`label ${s.labelValue} is described twice.`);
+    seen.add(s.labelValue);
+    if (!s.label || !s.label.trim()) throw new InputError(`label ${s.labelValue} has no segment label (name).`);
+    if (!s.category?.value || !s.type?.value) throw new InputError(`segment "${s.label}" lacks its property category or type code.`);
+    for (const c of [s.category, s.type, s.typeModifier, s.anatomicRegion]) if (c && c.scheme === 'SRT') throw new InputError(`segment "${s.label}" uses the retired SRT coding scheme; use SNOMED CT codes (scheme SCT).`);
+    if (s.algorithmType !== 'MANUAL' && !s.algorithmName) throw new InputError(`segment "${s.label}" is ${s.algorithmType} but names no algorithm.`);
+  }
+  const undescribed = new Set<number>();
+  for (let i = 0; i < labels.data.length; i++) {
+    const v = labels.data[i];
+    if (v && !seen.has(v)) undescribed.add(v);
+  }
+  if (undescribed.size) throw new InputError(`label(s) ${[...undescribed].sort((a, b) => a - b).slice(0, 10).join(', ')} have no segment description; describe every label (e.g. with a segments file) or remove it.`);
+}
+
+function part10(ds: Record<string, unknown>, instanceUID: string): Uint8Array {
+  const meta = {
+    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
+    MediaStorageSOPClassUID: SEG_SOP_CLASS,
+    MediaStorageSOPInstanceUID: instanceUID,
+    TransferSyntaxUID: EXPLICIT_LE,
+    ImplementationClassUID: '2.25.80302813137786398554742050926734630921',
+    ImplementationVersionName: 'SAT_0_1_0',
+  };
+  const dict = new dcmjs.data.DicomDict(dcmjs.data.DicomMetaDictionary.denaturalizeDataset(meta));
+  dict.dict = dcmjs.data.DicomMetaDictionary.denaturalizeDataset(ds);
+  return new Uint8Array(dict.write());
+}
