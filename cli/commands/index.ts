@@ -1,6 +1,8 @@
 import { Command } from './command';
 import { segmentCommand } from './segment';
 import { demoCommand } from './demo';
+import { toSegCommand } from './to-seg';
+import { fromSegCommand } from './from-seg';
 
 /** Every `sat` subcommand, in the order `sat help` lists them. */
-export const commands: Command[] = [segmentCommand, demoCommand];
+export const commands: Command[] = [segmentCommand, toSegCommand, fromSegCommand, demoCommand];

@@ -1,11 +1,25 @@
 /** `sat segment --out result.dcm`: the result as a DICOM Segmentation of the input series. */
-import { SegmentationResult, DicomInstanceMeta } from '../../extension/src/engine';
+import { SegmentationResult, DicomInstanceMeta, labelsPresent, InputError } from '../../extension/src/engine';
+import { writeBinarySeg } from '../../extension/src/dicom-seg';
+import { loadSegmentDescriptions } from '../io/segments-file';
+import { writeFileAtomic } from '../io';
 import { UsageError } from '../errors';
 
 export function isSegPath(p: string): boolean {
   return /\.dcm$/i.test(p);
 }
 
-export async function writeSegOutput(_out: string, _result: SegmentationResult, _dicom: { instances: DicomInstanceMeta[] }): Promise<void> {
-  throw new UsageError('writing a DICOM Segmentation is not available in this version yet; write .nii.gz and convert it later.');
+/** Writes the SEG; segments are described by --segments, else as generic "Tissue N" by Segment Any Tissue. */
+export async function writeSegOutput(out: string, result: SegmentationResult, dicom: { instances: DicomInstanceMeta[] }, segmentsSpec?: string): Promise<string[]> {
+  const present = labelsPresent(result.labels);
+  if (present.length === 0) throw new UsageError('the result is empty: no Segmentation was written.');
+  const segments = loadSegmentDescriptions(segmentsSpec, present, 'SEMIAUTOMATIC', true);
+  try {
+    const seg = writeBinarySeg({ source: dicom.instances, labels: result.labels, segments, seriesDescription: 'Segment Any Tissue' });
+    writeFileAtomic(out, seg.bytes);
+    return seg.warnings;
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
 }

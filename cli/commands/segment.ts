@@ -25,6 +25,8 @@ annotated images (one-shot; an ensemble when several are given). No download, no
   --label N            label value(s) of the mask to segment (repeatable); default: all present
   --out O              output: NIfTI label map (.nii, .nii.gz) on the image's grid, PNG for 2D
                        images, or .dcm (DICOM Segmentation, for a DICOM series input)
+  --segments F         for .dcm output: segment descriptions (see \`sat help to-seg\`);
+                       default: "Tissue N", semi-automatic, by Segment Any Tissue
   --backend B          ${BACKEND_CHOICES} (default: embedded)
   --json               print the summary as JSON
 
@@ -36,7 +38,7 @@ export const segmentCommand: Command = {
   summary: 'Segment a tissue through a series (or an image) from one annotated slice (or image).',
   usage: USAGE,
   async run(argv: string[]): Promise<number> {
-    const args = parseArgs(argv, { values: ['image', 'reference-mask', 'reference-image', 'label', 'out', 'backend'], booleans: ['json'] });
+    const args = parseArgs(argv, { values: ['image', 'reference-mask', 'reference-image', 'label', 'out', 'backend', 'segments'], booleans: ['json'] });
     if (args.positionals.length) throw new UsageError(`unexpected argument '${args.positionals[0]}'. Options start with --; see \`sat help segment\`.`);
     const imagePath = one(args, 'image', true);
     const maskPaths = many(args, 'reference-mask');
@@ -84,7 +86,7 @@ export const segmentCommand: Command = {
     if (onProgress.used) process.stderr.write('\n');
 
     if (out) {
-      if (isSegPath(out)) await writeSegOutput(out, result, target.dicom!);
+      if (isSegPath(out)) for (const w of await writeSegOutput(out, result, target.dicom!, one(args, 'segments'))) process.stderr.write(`sat segment: note: ${w}\n`);
       else await saveLabelMap(out, result.labels);
     }
     const summary = {
