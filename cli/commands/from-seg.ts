@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Command } from './command';
 import { parseArgs, one, flag } from '../args';
 import { UsageError } from '../errors';
-import { loadImage, saveLabelMap } from '../io';
+import { loadSeriesGeometry, saveLabelMap } from '../io';
 import { readSeg } from '../../extension/src/dicom-seg';
 import { InputError, LabelVolume } from '../../extension/src/engine';
 
@@ -25,8 +25,7 @@ Segmentation's own frame geometry. Where segments overlap, the higher segment nu
     if (!/\.nii(\.gz)?$/i.test(out)) throw new UsageError(`--out ${path.basename(out)}: write the label map as .nii.gz or .nii.`);
     if (!fs.existsSync(segPath)) throw new UsageError(`${segPath} does not exist.`);
     const seriesDir = one(args, 'series');
-    const source = seriesDir ? (await loadImage(seriesDir)).dicom?.instances : undefined;
-    if (seriesDir && !source) throw new UsageError(`--series ${seriesDir} is not a DICOM series folder.`);
+    const source = seriesDir ? (await loadSeriesGeometry(seriesDir)).instances : undefined;
     let seg;
     try {
       seg = readSeg(new Uint8Array(fs.readFileSync(segPath)), source, path.basename(segPath));

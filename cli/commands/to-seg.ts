@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Command } from './command';
 import { parseArgs, one, flag } from '../args';
 import { UsageError } from '../errors';
-import { loadImage, loadLabelMap, resampleLabelsToGrid, writeFileAtomic } from '../io';
+import { loadSeriesGeometry, loadLabelMap, resampleLabelsToGrid, writeFileAtomic } from '../io';
 import { loadSegmentDescriptions } from '../io/segments-file';
 import { sameGrid, labelsPresent, describeGrid, InputError } from '../../extension/src/engine';
 import { writeBinarySeg, AlgorithmType } from '../../extension/src/dicom-seg';
@@ -32,12 +32,11 @@ export const toSegCommand: Command = {
     if (!/\.dcm$/i.test(out)) throw new UsageError(`--out ${path.basename(out)}: a DICOM Segmentation is written to a .dcm file.`);
     const algorithmType = (one(args, 'algorithm-type') ?? 'SEMIAUTOMATIC').toUpperCase() as AlgorithmType;
     if (!['AUTOMATIC', 'SEMIAUTOMATIC', 'MANUAL'].includes(algorithmType)) throw new UsageError('--algorithm-type is AUTOMATIC, SEMIAUTOMATIC or MANUAL.');
-    const series = await loadImage(seriesDir);
-    if (!series.dicom) throw new UsageError(`--series ${seriesDir} is not a DICOM series folder.`);
+    const series = await loadSeriesGeometry(seriesDir);
     let labels = await loadLabelMap(labelsPath);
-    if (!sameGrid(labels, series.image)) {
-      const r = resampleLabelsToGrid(labels, series.image);
-      if (labelsPresent(r).length === 0) throw new UsageError(`the label map (${describeGrid(labels)}) does not overlap the series (${describeGrid(series.image)}).`);
+    if (!sameGrid(labels, series.grid)) {
+      const r = resampleLabelsToGrid(labels, series.grid);
+      if (labelsPresent(r).length === 0) throw new UsageError(`the label map (${describeGrid(labels)}) does not overlap the series (${describeGrid(series.grid)}).`);
       labels = r;
     }
     const present = labelsPresent(labels);
@@ -46,7 +45,7 @@ export const toSegCommand: Command = {
     const t0 = Date.now();
     let result;
     try {
-      result = writeBinarySeg({ source: series.dicom.instances, labels, segments, seriesDescription: `SEG ${path.basename(labelsPath)}` });
+      result = writeBinarySeg({ source: series.instances, labels, segments, seriesDescription: `SEG ${path.basename(labelsPath)}` });
     } catch (e) {
       if (e instanceof InputError) throw new UsageError(e.message);
       throw e;

@@ -62,23 +62,40 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
   const { source, labels, segments } = input;
   const warnings: string[] = [];
   const slices = mapSlicesToSource(labels, source);
-  checkSegments(segments, labels);
+  checkSegments(segments);
   const [w, h] = labels.dims;
   const sliceLen = w * h;
-  const numberOf = new Map(segments.map((s, i) => [s.labelValue, i + 1]));
+  // Segment number by label value (0: not described), a table rather than a map: this runs per voxel.
+  const numberOf = new Int32Array(65536);
+  segments.forEach((s, i) => (numberOf[s.labelValue] = i + 1));
 
-  // Which (segment, slice) frames hold anything: one pass over the label map.
+  // Which (segment, slice) frames hold anything, and labels nobody described: one pass.
   const present = segments.map(() => new Uint8Array(slices.length));
+  // First and last row holding each segment on each slice, so packing skips empty rows.
+  const firstRow = segments.map(() => new Int32Array(slices.length).fill(h));
+  const lastRow = segments.map(() => new Int32Array(slices.length).fill(-1));
+  const undescribed = new Set<number>();
+  const data = labels.data;
   for (let k = 0; k < slices.length; k++) {
-    const base = k * sliceLen;
-    for (let i = 0; i < sliceLen; i++) {
-      const v = labels.data[base + i];
-      if (v) {
-        const s = numberOf.get(v);
-        if (s !== undefined) present[s - 1][k] = 1;
+    for (let y = 0; y < h; y++) {
+      const base = k * sliceLen + y * w;
+      let last = 0;
+      for (let i = 0; i < w; i++) {
+        const v = data[base + i];
+        if (v && v !== last) {
+          last = v;
+          const s = numberOf[v];
+          if (s) {
+            present[s - 1][k] = 1;
+            if (y < firstRow[s - 1][k]) firstRow[s - 1][k] = y;
+            lastRow[s - 1][k] = y;
+          } else undescribed.add(v);
+        }
       }
     }
   }
+  if (undescribed.size)
+    throw new InputError(`label(s) ${[...undescribed].sort((a, b) => a - b).slice(0, 10).join(', ')} have no segment description; describe every label (e.g. with a segments file) or remove it.`);
   const frames: { segment: number; slice: (typeof slices)[number] }[] = [];
   const byPosition = [...slices].sort((a, b) => a.positionIndex - b.positionIndex);
   segments.forEach((_, si) => {
@@ -92,8 +109,15 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
   frames.forEach((fr, fi) => {
     const value = segments[fr.segment - 1].labelValue;
     const src = fr.slice.k * sliceLen;
-    let bit = fi * sliceLen;
-    for (let i = 0; i < sliceLen; i++, bit++) if (labels.data[src + i] === value) pixel[bit >> 3] |= 1 << (bit & 7);
+    const bit0 = fi * sliceLen;
+    const from = firstRow[fr.segment - 1][fr.slice.k] * w;
+    const to = (lastRow[fr.segment - 1][fr.slice.k] + 1) * w;
+    for (let i = from; i < to; i++) {
+      if (data[src + i] === value) {
+        const bit = bit0 + i;
+        pixel[bit >> 3] |= 1 << (bit & 7);
+      }
+    }
   });
 
   const first = source[0].dataset;
@@ -192,7 +216,7 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
   return { bytes: part10(ds, instanceUID), sopInstanceUID: instanceUID, seriesInstanceUID: seriesUID, frames: frames.length, warnings };
 }
 
-function checkSegments(segments: SegmentDescription[], labels: LabelVolume): void {
+function checkSegments(segments: SegmentDescription[]): void {
   if (segments.length === 0) throw new InputError('no segment descriptions were given.');
   if (segments.length > 65535) throw new InputError(`${segments.length} segments: a Segmentation holds at most 65535.`);
   const seen = new Set<number>();
@@ -205,12 +229,6 @@ function checkSegments(segments: SegmentDescription[], labels: LabelVolume): voi
     for (const c of [s.category, s.type, s.typeModifier, s.anatomicRegion]) if (c && c.scheme === 'SRT') throw new InputError(`segment "${s.label}" uses the retired SRT coding scheme; use SNOMED CT codes (scheme SCT).`);
     if (s.algorithmType !== 'MANUAL' && !s.algorithmName) throw new InputError(`segment "${s.label}" is ${s.algorithmType} but names no algorithm.`);
   }
-  const undescribed = new Set<number>();
-  for (let i = 0; i < labels.data.length; i++) {
-    const v = labels.data[i];
-    if (v && !seen.has(v)) undescribed.add(v);
-  }
-  if (undescribed.size) throw new InputError(`label(s) ${[...undescribed].sort((a, b) => a - b).slice(0, 10).join(', ')} have no segment description; describe every label (e.g. with a segments file) or remove it.`);
 }
 
 function part10(ds: Record<string, unknown>, instanceUID: string): Uint8Array {

@@ -4,7 +4,7 @@
  * (never by file name or instance number); applies the modality rescale (CT → HU).
  */
 import * as dcmjs from 'dcmjs';
-import { DicomInstanceMeta, ImageVolume, Mat3, Vec3 } from '../image/types';
+import { DicomInstanceMeta, Geometry, ImageVolume, Mat3, Vec3 } from '../image/types';
 import { InputError } from '../api-types';
 import { decodeFrame, FrameFormat, isSupportedTransferSyntax, TRANSFER_SYNTAX_NAMES } from './pixel-codecs';
 
@@ -40,11 +40,52 @@ type Naturalized = Record<string, unknown>;
 // the console for what the user needs to see.
 (dcmjs as unknown as { log?: { setLevel?: (l: string) => void } }).log?.setLevel?.('error');
 
+export interface DicomSeriesGeometry {
+  grid: Geometry;
+  instances: DicomInstanceMeta[];
+  seriesInstanceUID: string;
+  skipped: { name: string; reason: string }[];
+}
+
+/** The series' grid and instances without decoding pixels (for writing Segmentations). */
+export async function readDicomSeriesGeometry(files: DicomFile[]): Promise<DicomSeriesGeometry> {
+  const { series, seriesUID, skipped, geometry } = collect(files, false);
+  return { grid: geometry, instances: series.map((p) => p.meta), seriesInstanceUID: seriesUID, skipped };
+}
+
 export async function readDicomSeries(files: DicomFile[]): Promise<DicomSeries> {
+  const { series, seriesUID, skipped, geometry, channels } = collect(files, true);
+  const first = series[0];
+  const { rows, columns } = first.format;
+  const sliceLen = rows * columns * channels;
+  const data = new Float32Array(sliceLen * series.length);
+  for (let k = 0; k < series.length; k++) {
+    const p = series[k];
+    const out = data.subarray(k * sliceLen, (k + 1) * sliceLen);
+    await decodeFrame(p.ts, p.pixel, p.format, out, p.name);
+    const maxStored = p.format.pixelRepresentation === 1 ? 0 : (1 << p.format.bitsStored) - 1;
+    for (let i = 0; i < out.length; i++) {
+      let v = out[i];
+      if (p.monochrome1) v = maxStored - v;
+      out[i] = v * p.slope + p.intercept;
+    }
+    p.pixel = new Uint8Array(0); // release the encoded bytes as we go
+  }
+  const modality = String(first.meta.dataset.Modality ?? 'OT');
+  const volume: ImageVolume = {
+    ...geometry,
+    data,
+    channels,
+    modality: channels === 3 ? 'RGB' : modality === 'CT' ? 'CT' : modality === 'MR' ? 'MR' : modality === 'CR' || modality === 'DX' ? 'XR' : 'OT',
+  };
+  return { volume, instances: series.map((p) => p.meta), seriesInstanceUID: seriesUID, skipped };
+}
+
+function collect(files: DicomFile[], withPixels: boolean): { series: Parsed[]; seriesUID: string; skipped: DicomSeries['skipped']; geometry: Geometry; channels: 1 | 3 } {
   const skipped: DicomSeries['skipped'] = [];
   const parsed: Parsed[] = [];
   for (const f of files) {
-    const p = parseFile(f, skipped);
+    const p = parseFile(f, skipped, withPixels);
     if (p) parsed.push(p);
   }
   if (parsed.length === 0) throw new InputError(`no DICOM image was found among ${files.length} file(s)${skipped.length ? ` (${skipped[0].name}: ${skipped[0].reason})` : ''}.`);
@@ -83,38 +124,19 @@ export async function readDicomSeries(files: DicomFile[]): Promise<DicomSeries> 
       );
   }
   const { rows, columns, samplesPerPixel } = first.format;
-  const channels = samplesPerPixel === 3 ? 3 : 1;
   if (samplesPerPixel !== 1 && samplesPerPixel !== 3) throw new InputError(`${first.name} has ${samplesPerPixel} samples per pixel; only grey and RGB images are supported.`);
-  const sliceLen = rows * columns * channels;
-  const data = new Float32Array(sliceLen * series.length);
-  for (let k = 0; k < series.length; k++) {
-    const p = series[k];
-    const out = data.subarray(k * sliceLen, (k + 1) * sliceLen);
-    await decodeFrame(p.ts, p.pixel, p.format, out, p.name);
-    const maxStored = p.format.pixelRepresentation === 1 ? 0 : (1 << p.format.bitsStored) - 1;
-    for (let i = 0; i < out.length; i++) {
-      let v = out[i];
-      if (p.monochrome1) v = maxStored - v;
-      out[i] = v * p.slope + p.intercept;
-    }
-    p.pixel = new Uint8Array(0); // release the encoded bytes as we go
-  }
   const ps = first.meta.pixelSpacing;
   const direction: Mat3 = [iop[0], iop[3], normal[0], iop[1], iop[4], normal[1], iop[2], iop[5], normal[2]];
-  const modality = String(first.meta.dataset.Modality ?? 'OT');
-  const volume: ImageVolume = {
+  const geometry: Geometry = {
     dims: [columns, rows, series.length],
     spacing: [ps[1], ps[0], spacingZ],
     origin: [...series[0].meta.imagePositionPatient] as Vec3, // the lowest slice after sorting
     direction,
-    data,
-    channels,
-    modality: channels === 3 ? 'RGB' : modality === 'CT' ? 'CT' : modality === 'MR' ? 'MR' : modality === 'CR' || modality === 'DX' ? 'XR' : 'OT',
   };
-  return { volume, instances: series.map((p) => p.meta), seriesInstanceUID: seriesUID, skipped };
+  return { series, seriesUID, skipped, geometry, channels: samplesPerPixel === 3 ? 3 : 1 };
 }
 
-function parseFile(f: DicomFile, skipped: DicomSeries['skipped']): Parsed | undefined {
+function parseFile(f: DicomFile, skipped: DicomSeries['skipped'], withPixels: boolean): Parsed | undefined {
   const b = f.bytes;
   if (b.length < 132 || String.fromCharCode(b[128], b[129], b[130], b[131]) !== 'DICM') {
     skipped.push({ name: f.name, reason: 'not a DICOM Part 10 file' });
@@ -126,14 +148,14 @@ function parseFile(f: DicomFile, skipped: DicomSeries['skipped']): Parsed | unde
     dict = dcmjs.data.DicomMessage.readFile(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer, {
       ignoreErrors: false,
       untilTag: '7FE00010',
-      includeUntilTagValue: true,
+      includeUntilTagValue: withPixels,
     }) as never;
   } catch (e) {
     throw new InputError(`${f.name} is a damaged DICOM file (${(e as Error).message}).`);
   }
   const ts = String(dict.meta['00020010']?.Value?.[0] ?? '1.2.840.10008.1.2');
   const ds = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict.dict) as Naturalized;
-  if (ds.PixelData === undefined) {
+  if (ds.PixelData === undefined && !('7FE00010' in dict.dict || '7fe00010' in dict.dict)) {
     skipped.push({ name: f.name, reason: `no pixel data (${String(ds.Modality ?? 'unknown')} object)` });
     return undefined;
   }
@@ -151,9 +173,9 @@ function parseFile(f: DicomFile, skipped: DicomSeries['skipped']): Parsed | unde
   const ipp = arr(need('ImagePositionPatient'));
   const ps = ds.PixelSpacing !== undefined ? arr(ds.PixelSpacing) : ds.ImagerPixelSpacing !== undefined ? arr(ds.ImagerPixelSpacing) : [1, 1];
   if (iop.length !== 6 || ipp.length !== 3) throw new InputError(`${f.name} has a malformed image position or orientation.`);
-  const pixelRaw = ds.PixelData as ArrayBuffer | ArrayBuffer[];
+  const pixelRaw = ds.PixelData as ArrayBuffer | ArrayBuffer[] | undefined;
   const first = Array.isArray(pixelRaw) ? pixelRaw[0] : pixelRaw;
-  const pixel = new Uint8Array(first as ArrayBuffer);
+  const pixel = withPixels && first ? new Uint8Array(first as ArrayBuffer) : new Uint8Array(0);
   const dataset: Naturalized = { ...ds };
   delete dataset.PixelData;
   const format: FrameFormat = {

@@ -8,10 +8,10 @@ import { ImageVolume, LabelVolume, Mat3, Vec3, Geometry } from '../image/types';
 import { InputError } from '../api-types';
 
 export interface NiftiVolume extends Geometry {
-  /** Values after scl_slope/scl_inter. */
-  data: Float32Array;
-  /** The stored integer values when the file holds integers without scaling (labels). */
-  integers?: Int32Array;
+  /** The stored values, as the file's own type. */
+  stored: ArrayLike<number>;
+  slope: number;
+  inter: number;
   datatype: number;
 }
 
@@ -46,45 +46,54 @@ export function readNifti(input: Uint8Array, name = 'NIfTI file'): NiftiVolume {
   if (!bpv) throw new InputError(`${name}: NIfTI datatype ${h.datatype} is not supported (use integer or float scalar data).`);
   if (h.channels !== 1) throw new InputError(`${name} has ${h.channels} values per voxel; a scalar image or label map is needed.`);
   if (h.voxOffset + n * bpv > bytes.length) throw new InputError(`${name} is truncated: the header promises ${n} voxels but the file is too short.`);
-  const raw = new DataView(bytes.buffer, bytes.byteOffset + h.voxOffset, n * bpv);
-  const data = new Float32Array(n);
-  const isInt = h.datatype !== DT.FLOAT32 && h.datatype !== DT.FLOAT64;
-  const integers = isInt ? new Int32Array(n) : undefined;
-  for (let i = 0; i < n; i++) {
-    let v: number;
-    switch (h.datatype) {
-      case DT.UINT8: v = raw.getUint8(i); break;
-      case DT.INT8: v = raw.getInt8(i); break;
-      case DT.INT16: v = raw.getInt16(i * 2, le); break;
-      case DT.UINT16: v = raw.getUint16(i * 2, le); break;
-      case DT.INT32: v = raw.getInt32(i * 4, le); break;
-      case DT.UINT32: v = raw.getUint32(i * 4, le); break;
-      case DT.FLOAT32: v = raw.getFloat32(i * 4, le); break;
-      default: v = raw.getFloat64(i * 8, le);
-    }
-    if (integers) integers[i] = v;
-    data[i] = v * h.slope + h.inter;
-  }
+  const stored = typedView(bytes, h.voxOffset, n, h.datatype, le);
   const geom = affineToGeometry(h.affine, h.dims);
-  return { ...geom, data, integers: integers && h.slope === 1 && h.inter === 0 ? integers : undefined, datatype: h.datatype };
+  return { ...geom, stored, slope: h.slope, inter: h.inter, datatype: h.datatype };
+}
+
+/** The stored values as a typed array (copied to an aligned buffer; byte-swapped when big-endian). */
+function typedView(bytes: Uint8Array, offset: number, n: number, dt: number, le: boolean): ArrayLike<number> {
+  const bpv = bytesPer(dt);
+  const copy = bytes.slice(offset, offset + n * bpv);
+  if (!le && bpv > 1) for (let i = 0; i < copy.length; i += bpv) copy.subarray(i, i + bpv).reverse();
+  const b = copy.buffer;
+  switch (dt) {
+    case DT.UINT8: return copy;
+    case DT.INT8: return new Int8Array(b);
+    case DT.INT16: return new Int16Array(b);
+    case DT.UINT16: return new Uint16Array(b);
+    case DT.INT32: return new Int32Array(b);
+    case DT.UINT32: return new Uint32Array(b);
+    case DT.FLOAT32: return new Float32Array(b);
+    default: return new Float64Array(b);
+  }
+}
+
+/** Values after scl_slope/scl_inter, as float32. */
+export function niftiValues(v: NiftiVolume): Float32Array {
+  const data = new Float32Array(v.stored.length);
+  if (v.slope === 1 && v.inter === 0) data.set(v.stored);
+  else for (let i = 0; i < data.length; i++) data[i] = v.stored[i] * v.slope + v.inter;
+  return data;
 }
 
 export function niftiToImage(v: NiftiVolume, modality: ImageVolume['modality']): ImageVolume {
-  return { dims: v.dims, spacing: v.spacing, origin: v.origin, direction: v.direction, data: v.data, channels: 1, modality };
+  return { dims: v.dims, spacing: v.spacing, origin: v.origin, direction: v.direction, data: niftiValues(v), channels: 1, modality };
 }
 
 /** Label maps must hold whole non-negative numbers below 65536. */
 export function niftiToLabels(v: NiftiVolume, name = 'label map'): LabelVolume {
+  const geom = { dims: v.dims, spacing: v.spacing, origin: v.origin, direction: v.direction };
+  if (v.stored instanceof Uint8Array && v.slope === 1 && v.inter === 0) return { ...geom, data: v.stored };
+  const values = v.slope === 1 && v.inter === 0 ? v.stored : niftiValues(v);
   let max = 0;
-  for (let i = 0; i < v.data.length; i++) {
-    const x = v.data[i];
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
     if (x < 0 || x !== Math.round(x)) throw new InputError(`${name} holds the value ${x}; a label map holds whole numbers 0..65535 (0 = background).`);
     if (x > max) max = x;
   }
   if (max > 65535) throw new InputError(`${name} holds the label ${max}; labels above 65535 are not supported.`);
-  const data = max > 255 ? new Uint16Array(v.data.length) : new Uint8Array(v.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = v.data[i];
-  return { dims: v.dims, spacing: v.spacing, origin: v.origin, direction: v.direction, data };
+  return { ...geom, data: max > 255 ? Uint16Array.from(values) : Uint8Array.from(values) };
 }
 
 interface Header {

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench:seg`: time of the whole `sat to-seg` process for a 200-slice 512×512 CT
+ * series with a 5-segment label map, median of several runs; and of the writer alone.
+ * The series is made once in a temporary folder: real CT (ct-abdomen-3mm) resampled to
+ * 512×512×200 and stored as uncompressed DICOM; the labels are its liver, spleen, kidneys and
+ * stomach.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import * as dcmjs from 'dcmjs';
+import { loadImage, loadLabelMap, saveLabelMap } from '../../cli/io';
+import { dataDir } from '../support/data-dir';
+import { writeBinarySeg, describeTotalSegmentatorLabel } from '../../extension/src/dicom-seg';
+import { readDicomSeries } from '../../extension/src/engine/io/dicom-series';
+
+const W = 512, H = 512, D = 200;
+
+async function makeSeries(dir: string): Promise<string> {
+  const src = (await loadImage(path.join(dataDir(), 'ct-abdomen-3mm', 'ct.nii.gz'))).image;
+  const lab = await loadLabelMap(path.join(dataDir(), 'ct-abdomen-3mm', 'labels.nii.gz'));
+  const [sw, sh, sd] = src.dims;
+  const spacing = [(3 * sw) / W, (3 * sh) / H, (3 * sd) / D];
+  const labels = new Uint8Array(W * H * D);
+  const keep = new Set([1, 2, 3, 5, 6]);
+  fs.mkdirSync(path.join(dir, 'series'), { recursive: true });
+  const study = '2.25.1000', series = '2.25.2000', frame = '2.25.3000';
+  for (let k = 0; k < D; k++) {
+    const px = new Int16Array(W * H);
+    const z = Math.min(sd - 1, Math.round((k * (sd - 1)) / (D - 1)));
+    for (let j = 0; j < H; j++)
+      for (let i = 0; i < W; i++) {
+        const x = Math.min(sw - 1, Math.round((i * (sw - 1)) / (W - 1)));
+        const y = Math.min(sh - 1, Math.round((j * (sh - 1)) / (H - 1)));
+        px[j * W + i] = Math.round(src.data[(z * sh + y) * sw + x]) + 1024;
+        const l = lab.data[(z * sh + y) * sw + x];
+        if (keep.has(l)) labels[(k * H + j) * W + i] = l;
+      }
+    const uid = `2.25.${4000 + k}`;
+    const ds = {
+      SOPClassUID: '1.2.840.10008.5.1.4.1.1.2', SOPInstanceUID: uid, StudyInstanceUID: study, SeriesInstanceUID: series, FrameOfReferenceUID: frame,
+      PatientName: 'Bench^Phantom', PatientID: 'BENCH', PatientBirthDate: '', PatientSex: 'O', StudyDate: '20250101', StudyTime: '120000', StudyID: '1', AccessionNumber: '', ReferringPhysicianName: '',
+      Modality: 'CT', SeriesNumber: 1, InstanceNumber: k + 1, ImagePositionPatient: [0, 0, k * spacing[2]], ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
+      PixelSpacing: [spacing[1], spacing[0]], SliceThickness: spacing[2], Rows: H, Columns: W, SamplesPerPixel: 1, PhotometricInterpretation: 'MONOCHROME2',
+      BitsAllocated: 16, BitsStored: 16, HighBit: 15, PixelRepresentation: 0, RescaleIntercept: -1024, RescaleSlope: 1, PixelData: [px.buffer], _vrMap: { PixelData: 'OW' },
+    };
+    const meta = { FileMetaInformationVersion: new Uint8Array([0, 1]).buffer, MediaStorageSOPClassUID: ds.SOPClassUID, MediaStorageSOPInstanceUID: uid, TransferSyntaxUID: '1.2.840.10008.1.2.1', ImplementationClassUID: '2.25.5' };
+    const dict = new dcmjs.data.DicomDict(dcmjs.data.DicomMetaDictionary.denaturalizeDataset(meta));
+    dict.dict = dcmjs.data.DicomMetaDictionary.denaturalizeDataset(ds);
+    fs.writeFileSync(path.join(dir, 'series', `ct${String(k).padStart(3, '0')}.dcm`), new Uint8Array(dict.write()));
+  }
+  const geo = { dims: [W, H, D] as [number, number, number], spacing: spacing as [number, number, number], origin: [0, 0, 0] as [number, number, number], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] as [number, number, number, number, number, number, number, number, number] };
+  const labelsPath = path.join(dir, 'labels.nii.gz');
+  saveLabelMap(labelsPath, { ...geo, data: labels });
+  return labelsPath;
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sat-segbench-'));
+  try {
+    const labelsPath = await makeSeries(dir);
+    const runs = +(process.env.SAT_BENCH_RUNS ?? 3);
+    const sat = path.join(__dirname, '..', '..', '..', 'bin', 'sat.js');
+    const whole: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const t0 = process.hrtime.bigint();
+      const p = spawnSync(process.execPath, [sat, 'to-seg', '--series', path.join(dir, 'series'), '--labels', labelsPath, '--out', path.join(dir, 'seg.dcm'), '--segments', 'totalsegmentator'], { encoding: 'utf8' });
+      whole.push(Number(process.hrtime.bigint() - t0) / 1e9);
+      if (p.status !== 0) throw new Error(p.stderr);
+      if (r === 0) process.stdout.write(p.stdout);
+    }
+    const s = await readDicomSeries(fs.readdirSync(path.join(dir, 'series')).map((f) => ({ name: f, bytes: new Uint8Array(fs.readFileSync(path.join(dir, 'series', f))) })));
+    const labels = await loadLabelMap(labelsPath);
+    const segments = [1, 2, 3, 5, 6].map((l) => describeTotalSegmentatorLabel(l)!);
+    const gen: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const t0 = process.hrtime.bigint();
+      writeBinarySeg({ source: s.instances, labels, segments });
+      gen.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    }
+    const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+    console.log(`bench:seg — 200×512×512 CT series (uncompressed), 5 segments`);
+    console.log(`  whole \`sat to-seg\` process: ${med(whole).toFixed(2)} s median of ${runs} (${whole.map((x) => x.toFixed(2)).join(', ')})`);
+    console.log(`  SEG generation alone (writeBinarySeg): ${med(gen).toFixed(2)} s median of ${runs}`);
+  } finally {
+    if (!process.env.SAT_BENCH_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+    else console.log(dir);
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
