@@ -37,3 +37,21 @@ export function labelPatches(mask: Uint8Array, width: number, height: number, gr
   }
   return out;
 }
+
+/**
+ * Within a series only background near the tissue is informative: far patches would add
+ * noise and cost. Background patches more than `radius` patches from any foreground patch
+ * become Ignore (in place).
+ */
+export function ignoreFarBackground(cls: Uint8Array, grid: PatchFeatures, radius: number): void {
+  const { gridW, gridH } = grid;
+  const near = new Uint8Array(cls.length);
+  for (let i = 0; i < cls.length; i++) {
+    if (cls[i] !== PatchClass.Foreground) continue;
+    const gx = i % gridW;
+    const gy = (i - gx) / gridW;
+    for (let y = Math.max(0, gy - radius); y <= Math.min(gridH - 1, gy + radius); y++)
+      for (let x = Math.max(0, gx - radius); x <= Math.min(gridW - 1, gx + radius); x++) near[y * gridW + x] = 1;
+  }
+  for (let i = 0; i < cls.length; i++) if (cls[i] === PatchClass.Background && !near[i]) cls[i] = PatchClass.Ignore;
+}

@@ -4,7 +4,7 @@
  * references (an ensemble, or a volume's nearest finished slices) pool their candidates.
  */
 import { PatchFeatures } from '../features/patch-encoder';
-import { labelPatches, PatchClass } from './patch-labels';
+import { ignoreFarBackground, labelPatches } from './patch-labels';
 import { Candidate, matchPatches } from './correspondence';
 import { exclusiveSampling, filterPositivesInFeatureSpace, PlacedCandidate, placeCandidates, sparseSampling } from './point-sampling';
 import { schemeFeatureScore } from './scheme-score';
@@ -99,20 +99,6 @@ export function schemeFor(pool: CandidatePool, setting: PromptSetting): PromptSc
 
 export function planPrompts(input: MatchInput & { setting: PromptSetting }): PromptScheme {
   return schemeFor(collectCandidates(input), input.setting);
-}
-
-/** Within a series only background near the tissue is informative; far patches would only add noise and cost. */
-function ignoreFarBackground(cls: Uint8Array, grid: PatchFeatures, radius: number): void {
-  const { gridW, gridH } = grid;
-  const near = new Uint8Array(cls.length);
-  for (let i = 0; i < cls.length; i++) {
-    if (cls[i] !== PatchClass.Foreground) continue;
-    const gx = i % gridW;
-    const gy = (i - gx) / gridW;
-    for (let y = Math.max(0, gy - radius); y <= Math.min(gridH - 1, gy + radius); y++)
-      for (let x = Math.max(0, gx - radius); x <= Math.min(gridW - 1, gx + radius); x++) near[y * gridW + x] = 1;
-  }
-  for (let i = 0; i < cls.length; i++) if (cls[i] === PatchClass.Background && !near[i]) cls[i] = PatchClass.Ignore;
 }
 
 /** Equivalent diameter (mm) of the largest reference mask: the natural scale of point spacing inside a series. */

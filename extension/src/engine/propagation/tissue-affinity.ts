@@ -5,7 +5,7 @@
  * into its neighbour, this share collapses even where the segmenter is confident.
  */
 import { PatchFeatures } from '../features/patch-encoder';
-import { labelPatches, PatchClass } from '../prompts/patch-labels';
+import { ignoreFarBackground, labelPatches, PatchClass } from '../prompts/patch-labels';
 
 export interface AffinityReference {
   features: PatchFeatures;
@@ -14,18 +14,7 @@ export interface AffinityReference {
 
 export function affinityReference(features: PatchFeatures, mask: Uint8Array, width: number, height: number): AffinityReference {
   const classes = labelPatches(mask, width, height, features);
-  // Background that touches the tissue only: what a leak would run into.
-  const { gridW, gridH } = features;
-  const r = 4;
-  const near = new Uint8Array(classes.length);
-  for (let i = 0; i < classes.length; i++) {
-    if (classes[i] !== PatchClass.Foreground) continue;
-    const gx = i % gridW;
-    const gy = (i - gx) / gridW;
-    for (let y = Math.max(0, gy - r); y <= Math.min(gridH - 1, gy + r); y++)
-      for (let x = Math.max(0, gx - r); x <= Math.min(gridW - 1, gx + r); x++) near[y * gridW + x] = 1;
-  }
-  for (let i = 0; i < classes.length; i++) if (classes[i] === PatchClass.Background && !near[i]) classes[i] = PatchClass.Ignore;
+  ignoreFarBackground(classes, features, 4); // background touching the tissue: what a leak would run into
   return { features, classes };
 }
 
