@@ -6,7 +6,7 @@
  * left out, and the frames' bits are packed as one stream. dcmjs only serialises.
  */
 import * as dcmjs from 'dcmjs';
-import { DicomInstanceMeta, LabelVolume } from '../engine/image/types';
+import { DicomInstanceMeta, Geometry, LabelVolume } from '../engine/image/types';
 import { InputError } from '../engine/api-types';
 import { SegmentDescription, segmentItem, codeItem, SAT_ALGORITHM } from './segment-description';
 import { mapSlicesToSource } from './source-frames';
@@ -20,7 +20,12 @@ export interface BinarySegInput {
   /** The source series' instances, in any order. */
   source: DicomInstanceMeta[];
   /** Label map on the source series grid (from readDicomSeries or resampled onto it). */
-  labels: LabelVolume;
+  labels?: LabelVolume;
+  /**
+   * Or: one 0/1 mask per segment on the series grid, keyed by the segments' labelValue;
+   * masks may overlap (SegmentsOverlap is then YES).
+   */
+  masks?: { grid: Geometry; byLabel: Map<number, Uint8Array> };
   /** One description per label value to write; label values not listed are refused if present. */
   segments: SegmentDescription[];
   seriesDescription?: string;
@@ -59,43 +64,70 @@ const PATIENT_STUDY = [
 ];
 
 export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
-  const { source, labels, segments } = input;
+  const { source, segments } = input;
   const warnings: string[] = [];
-  const slices = mapSlicesToSource(labels, source);
+  if (!input.labels === !input.masks) throw new InputError('give either a label map or per-segment masks.');
+  const grid: Geometry = input.labels ?? input.masks!.grid;
+  const slices = mapSlicesToSource(grid, source);
   checkSegments(segments);
-  const [w, h] = labels.dims;
+  const [w, h] = grid.dims;
   const sliceLen = w * h;
-  // Segment number by label value (0: not described), a table rather than a map: this runs per voxel.
-  const numberOf = new Int32Array(65536);
-  segments.forEach((s, i) => (numberOf[s.labelValue] = i + 1));
+  const n = sliceLen * slices.length;
+  // Each segment reads its voxels as data[i] === value: the label map with its label, or its own mask with 1.
+  const planes = segments.map((seg) => {
+    if (input.labels) return { data: input.labels.data, value: seg.labelValue };
+    const m = input.masks!.byLabel.get(seg.labelValue);
+    if (!m) throw new InputError(`segment "${seg.label}" (label ${seg.labelValue}) has no mask.`);
+    if (m.length !== n) throw new InputError(`the mask of segment "${seg.label}" has ${m.length} voxels; the series grid has ${n}.`);
+    return { data: m, value: 1 };
+  });
+  if (input.masks) for (const l of input.masks.byLabel.keys()) if (!segments.some((s) => s.labelValue === l)) throw new InputError(`label(s) ${l} have no segment description; describe every mask.`);
 
-  // Which (segment, slice) frames hold anything, and labels nobody described: one pass.
   const present = segments.map(() => new Uint8Array(slices.length));
   // First and last row holding each segment on each slice, so packing skips empty rows.
   const firstRow = segments.map(() => new Int32Array(slices.length).fill(h));
   const lastRow = segments.map(() => new Int32Array(slices.length).fill(-1));
-  const undescribed = new Set<number>();
-  const data = labels.data;
-  for (let k = 0; k < slices.length; k++) {
-    for (let y = 0; y < h; y++) {
-      const base = k * sliceLen + y * w;
-      let last = 0;
-      for (let i = 0; i < w; i++) {
-        const v = data[base + i];
-        if (v && v !== last) {
-          last = v;
-          const s = numberOf[v];
-          if (s) {
-            present[s - 1][k] = 1;
-            if (y < firstRow[s - 1][k]) firstRow[s - 1][k] = y;
-            lastRow[s - 1][k] = y;
-          } else undescribed.add(v);
+  const mark = (s: number, k: number, y: number) => {
+    present[s][k] = 1;
+    if (y < firstRow[s][k]) firstRow[s][k] = y;
+    lastRow[s][k] = y;
+  };
+  let overlap = false;
+  if (input.labels) {
+    // Segment number by label value (0: not described), a table rather than a map: this runs per voxel.
+    const numberOf = new Int32Array(65536);
+    segments.forEach((s, i) => (numberOf[s.labelValue] = i + 1));
+    const undescribed = new Set<number>();
+    const data = input.labels.data;
+    for (let k = 0; k < slices.length; k++) {
+      for (let y = 0; y < h; y++) {
+        const base = k * sliceLen + y * w;
+        let last = 0;
+        for (let i = 0; i < w; i++) {
+          const v = data[base + i];
+          if (v && v !== last) {
+            last = v;
+            const s = numberOf[v];
+            if (s) mark(s - 1, k, y);
+            else undescribed.add(v);
+          }
         }
       }
     }
+    if (undescribed.size)
+      throw new InputError(`label(s) ${[...undescribed].sort((a, b) => a - b).slice(0, 10).join(', ')} have no segment description; describe every label (e.g. with a segments file) or remove it.`);
+  } else {
+    const count = new Uint8Array(n);
+    planes.forEach((pl, s) => {
+      for (let k = 0; k < slices.length; k++)
+        for (let y = 0; y < h; y++) {
+          const base = k * sliceLen + y * w;
+          let any = false;
+          for (let i = 0; i < w; i++) if (pl.data[base + i]) (any = true), count[base + i]++ && (overlap = true);
+          if (any) mark(s, k, y);
+        }
+    });
   }
-  if (undescribed.size)
-    throw new InputError(`label(s) ${[...undescribed].sort((a, b) => a - b).slice(0, 10).join(', ')} have no segment description; describe every label (e.g. with a segments file) or remove it.`);
   const frames: { segment: number; slice: (typeof slices)[number] }[] = [];
   const byPosition = [...slices].sort((a, b) => a.positionIndex - b.positionIndex);
   segments.forEach((_, si) => {
@@ -107,7 +139,7 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
   const bitCount = frames.length * sliceLen;
   const pixel = new Uint8Array(((Math.ceil(bitCount / 8) + 1) >> 1) << 1);
   frames.forEach((fr, fi) => {
-    const value = segments[fr.segment - 1].labelValue;
+    const { data, value } = planes[fr.segment - 1];
     const src = fr.slice.k * sliceLen;
     const bit0 = fi * sliceLen;
     const from = firstRow[fr.segment - 1][fr.slice.k] * w;
@@ -138,7 +170,7 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
   }
   const iop = source[0].imageOrientationPatient;
   const ps = source[0].pixelSpacing;
-  const sliceThickness = first.SliceThickness !== undefined && first.SliceThickness !== '' ? Number(first.SliceThickness) : labels.spacing[2];
+  const sliceThickness = first.SliceThickness !== undefined && first.SliceThickness !== '' ? Number(first.SliceThickness) : grid.spacing[2];
   Object.assign(ds, {
     SOPClassUID: SEG_SOP_CLASS,
     SOPInstanceUID: instanceUID,
@@ -171,7 +203,7 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
     PixelRepresentation: 0,
     LossyImageCompression: '00',
     SegmentationType: 'BINARY',
-    SegmentsOverlap: 'NO',
+    SegmentsOverlap: overlap ? 'YES' : 'NO',
     SegmentSequence: segments.map((s, i) => segmentItem(s, i + 1)),
     NumberOfFrames: frames.length,
     DimensionOrganizationType: '3D',
@@ -184,7 +216,7 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
     SharedFunctionalGroupsSequence: [
       {
         PlaneOrientationSequence: [{ ImageOrientationPatient: iop.map(formatDS) }],
-        PixelMeasuresSequence: [{ PixelSpacing: ps.map(formatDS), SliceThickness: formatDS(sliceThickness), SpacingBetweenSlices: formatDS(labels.spacing[2]) }],
+        PixelMeasuresSequence: [{ PixelSpacing: ps.map(formatDS), SliceThickness: formatDS(sliceThickness), SpacingBetweenSlices: formatDS(grid.spacing[2]) }],
       },
     ],
     PerFrameFunctionalGroupsSequence: frames.map((fr) => ({
@@ -207,7 +239,7 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
     PixelData: [pixel.buffer],
     _vrMap: { PixelData: 'OB' },
   });
-  const dimensionOrganization = newUid();
+  const dimensionOrganization = input.uids ? `${input.uids.series}.1` : newUid();
   ds.DimensionOrganizationSequence = [{ DimensionOrganizationUID: dimensionOrganization }];
   ds.DimensionIndexSequence = [
     { DimensionOrganizationUID: dimensionOrganization, DimensionIndexPointer: 0x0062000b, FunctionalGroupPointer: 0x0062000a, DimensionDescriptionLabel: 'ReferencedSegmentNumber' },

@@ -107,6 +107,35 @@ print(json.dumps({"tsx": ds.file_meta.TransferSyntaxUID, "codes": [[s.SegmentedP
   });
 });
 
+describe('binary SEG writer with per-segment masks', () => {
+  it('writes overlapping masks, says so, and reads both back', () => {
+    const n = W * H * D;
+    const a = new Uint8Array(n);
+    const b = new Uint8Array(n);
+    for (let k = 2; k < 5; k++)
+      for (let y = 10; y < 40; y++)
+        for (let x = 10; x < 40; x++) {
+          a[(k * H + y) * W + x] = 1;
+          if (x > 30) b[(k * H + y) * W + x + 5] = 1; // x 36..44: overlaps a on 36..39
+        }
+    const segs = [describeFromPreset(1, 'liver')!, describeFromPreset(2, 'lesion')!];
+    const out = writeBinarySeg({ source: instances, masks: { grid, byLabel: new Map([[1, a], [2, b]]) }, segments: segs, ...fixed });
+    const back = readSeg(out.bytes, instances);
+    expect(Buffer.from(back.segments[0].mask).equals(Buffer.from(a))).toBe(true);
+    expect(Buffer.from(back.segments[1].mask).equals(Buffer.from(b))).toBe(true);
+    const file = path.join(tmp, 'overlap.dcm');
+    fs.writeFileSync(file, out.bytes);
+    const r = python('import sys, pydicom; print(pydicom.dcmread(sys.argv[1]).SegmentsOverlap)', [file]);
+    if (r.status === 0) expect(r.stdout.trim()).toBe('YES');
+    if (haveDicom3tools()) expect(dciodvfy(file).errors).toEqual([]);
+  });
+  it('refuses a mask of the wrong size and a mask without description', () => {
+    const segs = [describeFromPreset(1, 'liver')!];
+    expect(() => writeBinarySeg({ source: instances, masks: { grid, byLabel: new Map([[1, new Uint8Array(10)]]) }, segments: segs })).toThrow(/has 10 voxels; the series grid has/);
+    expect(() => writeBinarySeg({ source: instances, masks: { grid, byLabel: new Map([[1, new Uint8Array(W * H * D)], [3, new Uint8Array(W * H * D)]]) }, segments: segs })).toThrow(/label\(s\) 3 have no segment description/);
+  });
+});
+
 describe('binary SEG writer refuses bad input with a reason', () => {
   const labels = labelMap();
   it('images from several series', () => {
