@@ -65,6 +65,8 @@ interface RegionContext {
   /** Prior core (eroded) and the ring around it, for the appearance models. */
   core?: Uint8Array;
   ring?: Uint8Array;
+  /** Radius (pixels) of the largest disc inside the prior: how thick the tissue is. */
+  thicknessPx?: number;
 }
 
 export class PreparedLikelihoodImage implements PreparedImage {
@@ -93,7 +95,11 @@ export class PreparedLikelihoodImage implements PreparedImage {
     const smoothed = gaussianBlur2D(score, w, h, this.opt.scoreSigmaMm / sp[0], this.opt.scoreSigmaMm / sp[1]);
     const mask = new Uint8Array(w * h);
     for (let i = 0; i < mask.length; i++) mask[i] = smoothed[i] > 0 ? 1 : 0;
-    if (this.opt.openingPx === 1) {
+    // Thin tissues (a pancreas, a vessel) would lose real parts to the opening: only thick ones get it.
+    const thickEnough = ctx.thicknessPx === undefined || ctx.thicknessPx >= 4 * Math.max(1, this.opt.openingPx);
+    if (!thickEnough) {
+      // no opening
+    } else if (this.opt.openingPx === 1) {
       // Cut thin bridges (partial-volume rims of neighbouring organs) along which masks leak.
       mask.set(openCross(mask, w, h));
     } else if (this.opt.openingPx > 1) {
@@ -135,11 +141,13 @@ export class PreparedLikelihoodImage implements PreparedImage {
       const coreR = 2 * Math.max(sp[0], sp[1]);
       const core = new Uint8Array(w * h);
       const ring = new Uint8Array(w * h);
+      let deepest = 0;
       for (let i = 0; i < core.length; i++) {
+        if (dIn[i] > deepest) deepest = dIn[i];
         core[i] = dIn[i] > coreR ? 1 : 0;
         ring[i] = dOut[i] > 4 && dOut[i] <= 15 ? 1 : 0;
       }
-      Object.assign(ctx, { priorCrop: pc, dOut, core, ring });
+      Object.assign(ctx, { priorCrop: pc, dOut, core, ring, thicknessPx: deepest / Math.max(sp[0], sp[1]) });
     }
     this.context = ctx;
     return ctx;
