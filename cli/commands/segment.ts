@@ -79,7 +79,9 @@ export const segmentCommand: Command = {
       const references: { image: typeof image; mask: LabelVolume }[] = [];
       for (let i = 0; i < refImagePaths.length; i++) {
         const r = await loadImage(refImagePaths[i]);
-        references.push({ image: r.image, mask: await loadLabelMap(maskPaths[i]) });
+        let mask = await loadLabelMap(maskPaths[i]);
+        if (r.image.dims[2] > 1 && !sameGrid(mask, r.image)) mask = resampleLabelsToGrid(mask, r.image); // a volume's mask, matched through its affine
+        references.push({ image: r.image, mask });
       }
       result = await segmentOneShot({ image, references, labels, backends }, { onProgress });
     }

@@ -70,6 +70,8 @@ export interface SegmentationResult {
   backend: { encoder: string; segmenter: string };
   seconds: number;
   timings?: StageTimings;
+  /** For series segmented from other studies: the slice where each label's tissue was found. */
+  seedSlices?: Record<number, number>;
 }
 
 export class CancelledError extends Error {

@@ -11,6 +11,7 @@ import { defaultBackends } from './backends';
 import { labelsPresent } from './labels';
 import { collectCandidates, DEFAULT_BANK, PlannerReference, PromptSetting, schemeFor } from './prompts/prompt-planner';
 import { countOnes } from './imaging/morphology';
+import { segmentVolumeFromOtherStudies } from './segment-cross-study';
 
 /** Longest side of the working image; larger photographs are reduced for speed. */
 const MAX_WORKING_SIDE = 384;
@@ -18,12 +19,12 @@ const MAX_WORKING_SIDE = 384;
 export async function segmentOneShot(req: OneShotRequest, hooks: RunHooks = {}, bank: PromptSetting[] = DEFAULT_BANK): Promise<SegmentationResult> {
   const started = Date.now();
   const { image } = req;
-  if (image.dims[2] !== 1) throw new InputError('one-shot segmentation from other images works on 2D images; for a series, annotate one of its slices instead.');
   if (req.references.length === 0) throw new InputError('no reference image was given.');
+  const volume = image.dims[2] > 1;
   req.references.forEach((r, i) => {
-    if (r.image.dims[2] !== 1) throw new InputError(`reference ${i + 1} is a volume; references for a 2D image must be 2D images.`);
-    if (r.mask.dims[0] !== r.image.dims[0] || r.mask.dims[1] !== r.image.dims[1])
-      throw new InputError(`reference mask ${i + 1} is ${r.mask.dims[0]}×${r.mask.dims[1]} but its image is ${r.image.dims[0]}×${r.image.dims[1]}; they must match.`);
+    if (!volume && r.image.dims[2] !== 1) throw new InputError(`reference ${i + 1} is a volume; references for a 2D image must be 2D images.`);
+    if (r.mask.dims[0] !== r.image.dims[0] || r.mask.dims[1] !== r.image.dims[1] || r.mask.dims[2] !== r.image.dims[2])
+      throw new InputError(`reference mask ${i + 1} is ${r.mask.dims.join('×')} but its image is ${r.image.dims.join('×')}; they must match.`);
     if (r.image.channels !== image.channels)
       throw new InputError(`reference ${i + 1} has ${r.image.channels === 3 ? 'colour' : 'grey'} pixels but the target has ${image.channels === 3 ? 'colour' : 'grey'} pixels.`);
   });
@@ -31,6 +32,7 @@ export async function segmentOneShot(req: OneShotRequest, hooks: RunHooks = {}, 
   if (present.length === 0) throw new InputError('the reference mask is empty: it must mark the tissue.');
   const labels = req.labels && req.labels.length ? req.labels : present;
   for (const l of labels) if (!present.includes(l)) throw new InputError(`label ${l} is not in the reference mask (labels present: ${present.join(', ')}).`);
+  if (volume) return segmentVolumeFromOtherStudies(req, labels, hooks);
   const backends = req.backends ?? defaultBackends();
 
   const [W, H] = image.dims;

@@ -17,6 +17,11 @@ export interface MatchOptions {
   windowPatches: number;
   /** Weight of squared image-space distance (in patches²) added to squared feature distance. */
   spatialWeight: number;
+  /**
+   * Across studies: each patch's position normalised to its body's bounding box (u, v in 0..1,
+   * two numbers per patch) for reference and target, and the weight of their squared distance.
+   */
+  anatomy?: { ref: Float32Array; target: Float32Array; weight: number };
 }
 
 export interface Candidate {
@@ -31,12 +36,12 @@ export interface Candidate {
 
 export function matchPatches(ref: PatchFeatures, refClass: Uint8Array, target: PatchFeatures, opt: MatchOptions): Candidate[] {
   const windowed = opt.sameFrame && ref.gridW === target.gridW && ref.gridH === target.gridH;
-  const fwd = (a: number) => nearest(ref, a, target, windowed, opt, undefined);
+  const fwd = (a: number) => nearest(ref, a, target, windowed, opt, undefined, opt.anatomy?.ref, opt.anatomy?.target);
   const backCache = new Map<number, number>();
   const back = (b: number): number => {
     let cls = backCache.get(b);
     if (cls === undefined) {
-      const hit = nearest(target, b, ref, windowed, opt, refClass);
+      const hit = nearest(target, b, ref, windowed, opt, refClass, opt.anatomy?.target, opt.anatomy?.ref);
       cls = hit.index < 0 ? PatchClass.Ignore : refClass[hit.index];
       backCache.set(b, cls);
     }
@@ -67,7 +72,16 @@ export function matchPatches(ref: PatchFeatures, refClass: Uint8Array, target: P
  * Nearest patch of `to` for patch `from` of `fromGrid` (squared feature distance, plus the
  * spatial term when windowed). With `toClass`, patches of class Ignore are skipped.
  */
-function nearest(fromGrid: PatchFeatures, from: number, to: PatchFeatures, windowed: boolean, opt: MatchOptions, toClass: Uint8Array | undefined): { index: number; cost: number } {
+function nearest(
+  fromGrid: PatchFeatures,
+  from: number,
+  to: PatchFeatures,
+  windowed: boolean,
+  opt: MatchOptions,
+  toClass: Uint8Array | undefined,
+  fromUV?: Float32Array,
+  toUV?: Float32Array,
+): { index: number; cost: number } {
   const dim = fromGrid.dim;
   const fd = fromGrid.data;
   const td = to.data;
@@ -94,6 +108,11 @@ function nearest(fromGrid: PatchFeatures, from: number, to: PatchFeatures, windo
       const i = y * to.gridW + x;
       if (toClass && toClass[i] === PatchClass.Ignore) continue;
       let c = sw * ((x - fx) * (x - fx) + (y - fy) * (y - fy));
+      if (fromUV && toUV) {
+        const du = fromUV[2 * from] - toUV[2 * i];
+        const dv = fromUV[2 * from + 1] - toUV[2 * i + 1];
+        c += opt.anatomy!.weight * (du * du + dv * dv);
+      }
       const to0 = i * dim;
       for (let k = 0; k < dim && c < bestCost; k++) {
         const d = fd[fo + k] - td[to0 + k];

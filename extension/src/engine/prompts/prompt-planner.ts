@@ -35,6 +35,8 @@ export interface MatchInput {
   references: PlannerReference[];
   /** References lie on the target's grid (slices of the same series). */
   sameFrame: boolean;
+  /** Across studies: body-normalised patch positions (see correspondence.ts), one array per reference. */
+  anatomy?: { target: Float32Array; references: Float32Array[]; weight: number };
 }
 
 export interface PromptScheme {
@@ -69,11 +71,12 @@ const SPATIAL_WEIGHT = 0.02;
 export function collectCandidates(input: MatchInput): CandidatePool {
   const { target, width, height, spacing, sameFrame } = input;
   const all: Candidate[] = [];
-  for (const ref of input.references) {
+  input.references.forEach((ref, r) => {
     const cls = labelPatches(ref.mask, ref.width, ref.height, ref.features);
     if (sameFrame) ignoreFarBackground(cls, ref.features, WINDOW_PATCHES + 3);
-    all.push(...matchPatches(ref.features, cls, target, { sameFrame, windowPatches: WINDOW_PATCHES, spatialWeight: SPATIAL_WEIGHT }));
-  }
+    const anatomy = input.anatomy ? { ref: input.anatomy.references[r], target: input.anatomy.target, weight: input.anatomy.weight } : undefined;
+    all.push(...matchPatches(ref.features, cls, target, { sameFrame, windowPatches: WINDOW_PATCHES, spatialWeight: SPATIAL_WEIGHT, anatomy }));
+  });
   // Pool: one candidate per target patch; where references disagree, the better match wins.
   const byPatch = new Map<number, Candidate>();
   for (const c of all) {

@@ -18,8 +18,9 @@ import { DEFAULT_TISSUE_END, tissueEnded, TissueEndRules } from './tissue-end';
 import { affinityReference, tissueAffinity } from './tissue-affinity';
 import { keepSeededComponents3D } from '../imaging/components';
 import { countOnes } from '../imaging/morphology';
+import { envValue } from '../debug-env';
 
-const DEBUG = typeof process !== 'undefined' && !!process.env?.SAT_DEBUG_PROPAGATION;
+const DEBUG = !!envValue('SAT_DEBUG_PROPAGATION');
 
 export interface PropagationOptions {
   bank?: PromptSetting[];
