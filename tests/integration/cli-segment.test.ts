@@ -135,3 +135,16 @@ describeWithData(['cxr-lung-dev/1.jpg', 'cxr-lung-dev/2.jpg'], 'sat segment one-
     expect(r.stderr).toMatch(/give another annotated image with --reference-image/);
   });
 });
+
+describeWithData(['ct-abdomen-3mm/ct.nii.gz', 'ct-abdomen-3mm/labels.nii.gz', 'ct-abdomen-dicom/series', 'ct-abdomen-dicom/labels.nii.gz'], 'sat segment across studies', ([ct3, lab3, series, labDicom]) => {
+  it('finds and segments the liver of one patient from a slice annotated in another', async () => {
+    const out = path.join(tmp, 'cross-liver.nii.gz');
+    const r = await runSat(['segment', '--image', series, '--reference-image', ct3, '--reference-mask', lab3, '--label', '5', '--out', out, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const img = (await loadImage(series)).image;
+    const { resampleLabelsToGrid } = await import('../../cli/io');
+    const truth = resampleLabelsToGrid(await loadLabelMap(labDicom), img);
+    expect(dice((await loadLabelMap(out)).data, truth.data, 5)).toBeGreaterThan(0.85);
+  });
+});
