@@ -162,13 +162,18 @@ export function writeFileAtomic(p: string, bytes: Uint8Array): void {
   }
 }
 
-/** Saves a label map as NIfTI (.nii, .nii.gz) or, for 2D, PNG (labels as pixel values). */
-export function saveLabelMap(p: string, labels: LabelVolume): void {
+/**
+ * Saves a label map as NIfTI (.nii, .nii.gz) or, for 2D, PNG. PNG pixels are the label values
+ * (1, 2, … look black in a picture viewer); `pngBinary255` writes a one-label mask as 0/255
+ * for viewing instead.
+ */
+export function saveLabelMap(p: string, labels: LabelVolume, opts: { pngBinary255?: boolean } = {}): void {
   if (/\.nii\.gz$/i.test(p)) return writeFileAtomic(p, writeNifti(labels, true));
   if (/\.nii$/i.test(p)) return writeFileAtomic(p, writeNifti(labels, false));
   if (/\.png$/i.test(p)) {
     if (labels.dims[2] !== 1) throw new UsageError(`${path.basename(p)}: PNG holds one 2D image but the result is a volume; use .nii.gz.`);
-    return writeFileAtomic(p, encodeGreyPng(labels.data, labels.dims[0], labels.dims[1]));
+    const values = opts.pngBinary255 ? labels.data.map((v) => (v ? 255 : 0)) : labels.data;
+    return writeFileAtomic(p, encodeGreyPng(values, labels.dims[0], labels.dims[1]));
   }
   throw new UsageError(`${path.basename(p)}: unknown output type; use .nii.gz, .nii or (2D) .png.`);
 }

@@ -31,6 +31,10 @@ interface Parsed {
   slope: number;
   intercept: number;
   monochrome1: boolean;
+  /** Native/RLE colour stored as YCbCr (JPEG codecs return RGB themselves). */
+  ybrFull: boolean;
+  /** False when the file has no image position/orientation (a lone 2D picture). */
+  placed: boolean;
   position: number;
 }
 
@@ -63,6 +67,7 @@ export async function readDicomSeries(files: DicomFile[]): Promise<DicomSeries> 
     const p = series[k];
     const out = data.subarray(k * sliceLen, (k + 1) * sliceLen);
     await decodeFrame(p.ts, p.pixel, p.format, out, p.name);
+    if (p.ybrFull) ybrToRgb(out);
     const maxStored = p.format.pixelRepresentation === 1 ? 0 : (1 << p.format.bitsStored) - 1;
     for (let i = 0; i < out.length; i++) {
       let v = out[i];
@@ -98,6 +103,9 @@ function collect(files: DicomFile[], withPixels: boolean): { series: Parsed[]; s
     throw new InputError(`the folder holds ${bySeries.size} different series (${[...bySeries.values()].map((s) => `${s.length} images of "${String(s[0].meta.dataset.SeriesDescription ?? 'unnamed')}"`).join(', ')}); give a folder with one series.`);
   const [seriesUID, series] = [...bySeries.entries()][0];
   const first = series[0];
+  const unplaced = series.find((p) => !p.placed);
+  if (unplaced && series.length > 1)
+    throw new InputError(`${unplaced.name} lacks ImagePositionPatient/ImageOrientationPatient, so the ${series.length} images cannot be ordered into a volume; give a series of CT/MR slices or a single image.`);
   const iop = first.meta.imageOrientationPatient;
   for (const p of series) {
     if (p.format.rows !== first.format.rows || p.format.columns !== first.format.columns)
@@ -169,15 +177,21 @@ function parseFile(f: DicomFile, skipped: DicomSeries['skipped'], withPixels: bo
     return v;
   };
   const arr = (v: unknown): number[] => (Array.isArray(v) ? v : [v]).map(Number);
-  const iop = arr(need('ImageOrientationPatient'));
-  const ipp = arr(need('ImagePositionPatient'));
+  // A lone picture without a position (secondary capture, X-ray) sits at the origin, axial.
+  const placed = ds.ImageOrientationPatient !== undefined && ds.ImagePositionPatient !== undefined;
+  const iop = placed ? arr(ds.ImageOrientationPatient) : [1, 0, 0, 0, 1, 0];
+  const ipp = placed ? arr(ds.ImagePositionPatient) : [0, 0, 0];
   const ps = ds.PixelSpacing !== undefined ? arr(ds.PixelSpacing) : ds.ImagerPixelSpacing !== undefined ? arr(ds.ImagerPixelSpacing) : [1, 1];
   if (iop.length !== 6 || ipp.length !== 3) throw new InputError(`${f.name} has a malformed image position or orientation.`);
   const pixelRaw = ds.PixelData as ArrayBuffer | ArrayBuffer[] | undefined;
-  const first = Array.isArray(pixelRaw) ? pixelRaw[0] : pixelRaw;
-  const pixel = withPixels && first ? new Uint8Array(first as ArrayBuffer) : new Uint8Array(0);
+  // One frame per file: every fragment of encapsulated data belongs to it.
+  const parts = (Array.isArray(pixelRaw) ? pixelRaw : pixelRaw ? [pixelRaw] : []).map((b) => new Uint8Array(b as ArrayBuffer));
+  const pixel = !withPixels || parts.length === 0 ? new Uint8Array(0) : parts.length === 1 ? parts[0] : concat(parts);
   const dataset: Naturalized = { ...ds };
   delete dataset.PixelData;
+  const photometric = String(ds.PhotometricInterpretation ?? '').trim();
+  if (photometric === 'YBR_FULL_422' && NATIVE_OR_RLE.has(ts))
+    throw new InputError(`${f.name}: uncompressed YBR_FULL_422 (chroma-subsampled) pixel data is not supported; convert it to RGB (e.g. \`gdcmconv --raw\`).`);
   const format: FrameFormat = {
     rows: Number(need('Rows')),
     columns: Number(need('Columns')),
@@ -186,7 +200,11 @@ function parseFile(f: DicomFile, skipped: DicomSeries['skipped'], withPixels: bo
     bitsStored: Number(ds.BitsStored ?? ds.BitsAllocated ?? 16),
     pixelRepresentation: Number(ds.PixelRepresentation ?? 0),
     planarConfiguration: Number(ds.PlanarConfiguration ?? 0),
+    photometric,
   };
+  // dcmjs zero-fills pixel data cut off by the end of the file: catch the obvious cases.
+  if (ts !== '1.2.840.10008.1.2.1.99' && NATIVE_OR_RLE.has(ts) && ts !== '1.2.840.10008.1.2.5' && b.length < 132 + (format.rows * format.columns * format.samplesPerPixel * format.bitsAllocated) / 8)
+    throw new InputError(`${f.name} is truncated: it is shorter than its ${format.columns}×${format.rows} pixels; copy the file again from its source.`);
   return {
     name: f.name,
     ts,
@@ -194,7 +212,9 @@ function parseFile(f: DicomFile, skipped: DicomSeries['skipped'], withPixels: bo
     format,
     slope: Number(ds.RescaleSlope ?? 1) || 1,
     intercept: Number(ds.RescaleIntercept ?? 0) || 0,
-    monochrome1: String(ds.PhotometricInterpretation ?? '') === 'MONOCHROME1',
+    monochrome1: photometric === 'MONOCHROME1',
+    ybrFull: photometric === 'YBR_FULL' && (NATIVE_OR_RLE.has(ts)),
+    placed,
     position: 0,
     meta: {
       // Some anonymisers blank the dataset's UIDs; the file meta keeps them.
@@ -209,6 +229,28 @@ function parseFile(f: DicomFile, skipped: DicomSeries['skipped'], withPixels: bo
       dataset,
     },
   };
+}
+
+const NATIVE_OR_RLE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.5']);
+
+/** Full-range YCbCr (ITU-R BT.601, as DICOM PS3.3 C.7.6.3.1.2 defines it) to RGB, in place. */
+function ybrToRgb(px: Float32Array): void {
+  for (let i = 0; i < px.length; i += 3) {
+    const y = px[i];
+    const cb = px[i + 1] - 128;
+    const cr = px[i + 2] - 128;
+    const clamp = (v: number) => Math.min(255, Math.max(0, Math.round(v)));
+    px[i] = clamp(y + 1.402 * cr);
+    px[i + 1] = clamp(y - 0.344136 * cb - 0.714136 * cr);
+    px[i + 2] = clamp(y + 1.772 * cb);
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) out.set(p, (o += p.length) - p.length);
+  return out;
 }
 
 function metaValue(meta: Record<string, { Value?: unknown[] }>, tag: string): string {

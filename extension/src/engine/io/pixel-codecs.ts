@@ -2,7 +2,8 @@
  * Decoders for DICOM pixel data, one frame at a time, by transfer syntax. Native (little
  * and big endian) and RLE are decoded here; JPEG 2000 by OpenJPEG (WebAssembly, shipped in
  * @cornerstonejs/codec-openjpeg), JPEG lossless by jpeg-lossless-decoder-js, JPEG baseline
- * by jpeg-js. Output: raw stored sample values (before rescale).
+ * by jpeg-js, JPEG-LS by CharLS (WebAssembly, @cornerstonejs/codec-charls). Output: raw
+ * stored sample values (before rescale).
  */
 import { InputError } from '../api-types';
 import * as jpeg from 'jpeg-js';
@@ -15,6 +16,8 @@ export interface FrameFormat {
   bitsStored: number;
   pixelRepresentation: number;
   planarConfiguration: number;
+  /** PhotometricInterpretation: RGB colour JPEGs are stored without the YCbCr transform. */
+  photometric?: string;
 }
 
 export const TRANSFER_SYNTAX_NAMES: Record<string, string> = {
@@ -36,7 +39,7 @@ export const TRANSFER_SYNTAX_NAMES: Record<string, string> = {
 const NATIVE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.2']);
 
 export function isSupportedTransferSyntax(uid: string): boolean {
-  return NATIVE.has(uid) || ['1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91'].includes(uid);
+  return NATIVE.has(uid) || ['1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91'].includes(uid);
 }
 
 /** Decodes one frame into `out` (rows × columns × samples, interleaved) as numbers before rescale. */
@@ -47,6 +50,10 @@ export async function decodeFrame(ts: string, bytes: Uint8Array, f: FrameFormat,
   if (ts === '1.2.840.10008.1.2.4.90' || ts === '1.2.840.10008.1.2.4.91') {
     const { data, signed, bits } = await decodeJ2k(bytes, name);
     return copySamples(data, bits, signed || f.pixelRepresentation === 1, n, out);
+  }
+  if (ts === '1.2.840.10008.1.2.4.80' || ts === '1.2.840.10008.1.2.4.81') {
+    const { data, bits } = await decodeJpegLs(bytes, name);
+    return copySamples(data, bits, f.pixelRepresentation === 1, n, out);
   }
   if (ts === '1.2.840.10008.1.2.4.57' || ts === '1.2.840.10008.1.2.4.70') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -59,7 +66,7 @@ export async function decodeFrame(ts: string, bytes: Uint8Array, f: FrameFormat,
   }
   if (ts === '1.2.840.10008.1.2.4.50' || ts === '1.2.840.10008.1.2.4.51') {
     if (f.bitsAllocated > 8) throw new InputError(`${name}: 12-bit JPEG Extended is not supported; convert the series to an uncompressed or lossless transfer syntax.`);
-    const d = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, colorTransform: undefined });
+    const d = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, colorTransform: f.samplesPerPixel === 3 ? f.photometric !== 'RGB' : undefined });
     const ch = d.data.length / (d.width * d.height);
     for (let i = 0; i < f.rows * f.columns; i++) for (let c = 0; c < f.samplesPerPixel; c++) out[i * f.samplesPerPixel + c] = d.data[i * ch + Math.min(c, ch - 1)];
     return;
@@ -125,8 +132,12 @@ function copySamples(data: Uint8Array, bits: number, signed: boolean, n: number,
     for (let i = 0; i < n; i++) out[i] = signed ? (data[i] << 24) >> 24 : data[i];
     return;
   }
-  const src = signed ? new Int16Array(data.buffer, data.byteOffset, n) : new Uint16Array(data.buffer, data.byteOffset, n);
-  for (let i = 0; i < n; i++) out[i] = src[i];
+  const src = new Uint16Array(data.buffer, data.byteOffset, n);
+  // Codecs may hand back signed samples as bare `bits`-bit patterns: sign-extend (idempotent
+  // for values that are already extended to 16 bits).
+  const shift = 32 - Math.min(16, bits);
+  if (signed) for (let i = 0; i < n; i++) out[i] = (src[i] << shift) >> shift;
+  else for (let i = 0; i < n; i++) out[i] = src[i];
 }
 
 interface J2KModule {
@@ -141,15 +152,19 @@ interface J2KModule {
 
 let j2k: Promise<J2KModule> | undefined;
 
-/** Where the OpenJPEG WebAssembly file is, for bundlers that move it (the viewer's Worker). */
-export const codecLocation: { openjpegWasmUrl?: string } = {};
+/**
+ * Where the codecs' WebAssembly is, for bundles that move it (the viewer's Worker): a URL the
+ * worker may fetch (same origin, no network beyond it), or the bytes themselves. In Node the
+ * files are found beside the packages' JavaScript and nothing needs setting.
+ */
+export const codecLocation: { openjpegWasmUrl?: string; charlsWasmUrl?: string; openjpegWasmBinary?: ArrayBuffer; charlsWasmBinary?: ArrayBuffer } = {};
 
 function openjpeg(): Promise<J2KModule> {
   if (!j2k) {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const factory = require('@cornerstonejs/codec-openjpeg/decodewasmjs') as (o: object) => Promise<J2KModule>;
     const quiet = () => undefined;
-    j2k = factory({ print: quiet, printErr: quiet, ...(codecLocation.openjpegWasmUrl ? { locateFile: () => codecLocation.openjpegWasmUrl } : {}) });
+    j2k = factory({ print: quiet, printErr: quiet, ...(codecLocation.openjpegWasmUrl ? { locateFile: () => codecLocation.openjpegWasmUrl } : {}), ...(codecLocation.openjpegWasmBinary ? { wasmBinary: codecLocation.openjpegWasmBinary } : {}) });
   }
   return j2k;
 }
@@ -164,6 +179,42 @@ async function decodeJ2k(bytes: Uint8Array, name: string): Promise<{ data: Uint8
     return { data: Uint8Array.from(d.getDecodedBuffer()), signed: info.isSigned, bits: info.bitsPerSample };
   } catch (e) {
     throw new InputError(`${name}: JPEG 2000 pixel data could not be decoded (${String(e)}).`);
+  } finally {
+    d.delete?.();
+  }
+}
+
+interface CharlsModule {
+  JpegLSDecoder: new () => {
+    getEncodedBuffer(n: number): Uint8Array;
+    decode(): void;
+    getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number };
+    getDecodedBuffer(): Uint8Array;
+    delete?: () => void;
+  };
+}
+
+let charls: Promise<CharlsModule> | undefined;
+
+function charlsModule(): Promise<CharlsModule> {
+  if (!charls) {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const factory = require('@cornerstonejs/codec-charls/decodewasmjs') as (o: object) => Promise<CharlsModule>;
+    const quiet = () => undefined;
+    charls = factory({ print: quiet, printErr: quiet, ...(codecLocation.charlsWasmUrl ? { locateFile: () => codecLocation.charlsWasmUrl } : {}), ...(codecLocation.charlsWasmBinary ? { wasmBinary: codecLocation.charlsWasmBinary } : {}) });
+  }
+  return charls;
+}
+
+async function decodeJpegLs(bytes: Uint8Array, name: string): Promise<{ data: Uint8Array; bits: number }> {
+  const m = await charlsModule();
+  const d = new m.JpegLSDecoder();
+  try {
+    d.getEncodedBuffer(bytes.length).set(bytes);
+    d.decode();
+    return { data: Uint8Array.from(d.getDecodedBuffer()), bits: d.getFrameInfo().bitsPerSample };
+  } catch (e) {
+    throw new InputError(`${name}: JPEG-LS pixel data could not be decoded (${String(e)}).`);
   } finally {
     d.delete?.();
   }

@@ -52,3 +52,18 @@ export function rasterToMask(r: Raster): LabelVolume {
   for (let i = 0; i < n; i++) data[i] = r.data[i * r.channels] >= half ? 1 : 0;
   return { ...geometry(r), data };
 }
+
+/**
+ * A mask file (PNG or JPEG) as a label map. `keep`: pixel values are the labels (PNG label
+ * maps); `binary`: first channel ≥ half range → 1 (JPEG masks are lossy, never exact 255);
+ * `auto` (default): `keep` when every value is small (≤ 32), else `binary`.
+ */
+export function readMaskImage(bytes: Uint8Array, name = 'mask', mode: 'auto' | 'keep' | 'binary' = 'auto'): LabelVolume {
+  const r = decodeRaster(bytes, name);
+  if (mode === 'auto') return rasterToMask(r);
+  const n = r.width * r.height;
+  const half = (r.bitDepth === 16 ? 65535 : 255) / 2;
+  const data = r.bitDepth === 16 && mode === 'keep' ? new Uint16Array(n) : new Uint8Array(n);
+  for (let i = 0; i < n; i++) data[i] = mode === 'keep' ? r.data[i * r.channels] : r.data[i * r.channels] >= half ? 1 : 0;
+  return { ...geometry(r), data };
+}
