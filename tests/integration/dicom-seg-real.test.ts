@@ -2,16 +2,20 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
+import * as dcmjs from 'dcmjs';
 import { describeWithData } from '../support/jest-data';
 import { runSat } from '../support/run-cli';
 import { haveDicom3tools, dciodvfy, dcentvfy } from '../support/dicom3tools';
-import { readSeg } from '../../extension/src/dicom-seg';
-import { readDicomSeries } from '../../extension/src/engine/io/dicom-series';
+import { readSeg, writeBinarySeg } from '../../extension/src/dicom-seg';
+import { readDicomSeries, readDicomSeriesGeometry } from '../../extension/src/engine/io/dicom-series';
 import { loadLabelMap, loadImage, resampleLabelsToGrid } from '../../cli/io';
+import { labelsPresent } from '../../extension/src/engine';
+import { loadSegmentDescriptions } from '../../cli/io/segments-file';
 import { stowInstances, qido } from '../../extension/src/dicomweb/stow';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sat-segreal-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const toArrayBuffer = (b: Uint8Array) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 const readDir = (d: string) => fs.readdirSync(d).map((f) => ({ name: f, bytes: new Uint8Array(fs.readFileSync(path.join(d, f))) }));
 
 function needTools(what: () => boolean, name: string): boolean {
@@ -68,6 +72,36 @@ describeWithData(['ct-abdomen-dicom/series', 'ct-abdomen-dicom/labels.nii.gz'], 
     expect(dcentvfy([seg, ...fs.readdirSync(fixed).map((f) => path.join(fixed, f))])).toEqual([]);
   });
 
+  it('files and instances in reverse or shuffled order give the same SEG, byte for byte', async () => {
+    const files = readDir(fixed);
+    const reference = await readDicomSeriesGeometry(files);
+    const labels = resampleLabelsToGrid(await loadLabelMap(labelsPath), reference.grid);
+    const segments = loadSegmentDescriptions('totalsegmentator', labelsPresent(labels), 'AUTOMATIC', false);
+    expect(segments).toHaveLength(31);
+    const fixedIds = { uids: { series: '2.25.11', instance: '2.25.12' }, now: new Date(2025, 0, 2, 3, 4, 5) };
+    const write = (source: typeof reference.instances) => writeBinarySeg({ source, labels, segments, ...fixedIds });
+    const base = write(reference.instances);
+    const perm = [7, 0, 19, 3, 12, 5, 16, 1, 10, 14, 2, 18, 9, 4, 13, 6, 17, 8, 11, 15];
+    const fromShuffledFiles = (await readDicomSeriesGeometry(perm.map((i) => files[i]))).instances;
+    for (const source of [[...reference.instances].reverse(), perm.map((i) => reference.instances[i]), fromShuffledFiles]) {
+      const other = write(source);
+      expect(other.frames).toBe(base.frames);
+      expect(Buffer.from(other.bytes).equals(Buffer.from(base.bytes))).toBe(true);
+    }
+    // and each frame points at the instance whose position it carries
+    const ds = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dcmjs.data.DicomMessage.readFile(toArrayBuffer(base.bytes)).dict) as Record<string, any>;
+    const posByUid = new Map(reference.instances.map((m) => [m.sopInstanceUID, m.imagePositionPatient.map(Number)]));
+    const frames = ds.PerFrameFunctionalGroupsSequence as any[];
+    expect(frames).toHaveLength(base.frames);
+    for (const f of frames) {
+      const uid = f.DerivationImageSequence[0].SourceImageSequence[0].ReferencedSOPInstanceUID;
+      const pos = (f.PlanePositionSequence[0].ImagePositionPatient as number[]).map(Number);
+      const expected = posByUid.get(uid)!;
+      expect(expected).toBeDefined();
+      pos.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 3));
+    }
+  });
+
   it('sat from-seg reads it back onto the series grid: every label identical', async () => {
     const out = path.join(tmp, 'back.nii.gz');
     const r = await runSat(['from-seg', seg, '--series', fixed, '--out', out, '--json']);
@@ -100,8 +134,9 @@ describeWithData(['ct-abdomen-dicom/series', 'ct-abdomen-dicom/labels.nii.gz'], 
   });
 
   it('stores the SEG in Orthanc over STOW-RS and finds it with QIDO-RS', async () => {
-    const port = String(20000 + (process.pid % 20000));
-    const env = { ...process.env, SAT_PACS_PORT: port, SAT_PACS_DIR: path.join(tmp, 'pacs') };
+    // no SAT_PACS_PORT: the script takes the first free port from 8042 and prints its URL
+    const env: NodeJS.ProcessEnv = { ...process.env, SAT_PACS_DIR: path.join(tmp, 'pacs') };
+    delete env.SAT_PACS_PORT;
     const script = path.join(__dirname, '..', '..', 'scripts', 'pacs.sh');
     const start = spawnSync('bash', [script, 'start'], { env, encoding: 'utf8' });
     if (start.status !== 0 && !needTools(() => false, 'orthanc + orthanc-dicomweb')) return;

@@ -144,7 +144,18 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
     const bit0 = fi * sliceLen;
     const from = firstRow[fr.segment - 1][fr.slice.k] * w;
     const to = (lastRow[fr.segment - 1][fr.slice.k] + 1) * w;
-    for (let i = from; i < to; i++) {
+    let i = from;
+    // Byte-aligned runs (every frame of 512×512): build whole bytes, one store per 8 pixels.
+    if (((bit0 + i) & 7) === 0) {
+      let byte = (bit0 + i) >> 3;
+      for (let p = src + i; i + 8 <= to; i += 8, p += 8, byte++) {
+        const b =
+          (data[p] === value ? 1 : 0) | (data[p + 1] === value ? 2 : 0) | (data[p + 2] === value ? 4 : 0) | (data[p + 3] === value ? 8 : 0) |
+          (data[p + 4] === value ? 16 : 0) | (data[p + 5] === value ? 32 : 0) | (data[p + 6] === value ? 64 : 0) | (data[p + 7] === value ? 128 : 0);
+        if (b) pixel[byte] = b;
+      }
+    }
+    for (; i < to; i++) {
       if (data[src + i] === value) {
         const bit = bit0 + i;
         pixel[bit >> 3] |= 1 << (bit & 7);
@@ -236,8 +247,6 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
       PlanePositionSequence: [{ ImagePositionPatient: fr.slice.instance.imagePositionPatient.map(formatDS) }],
       SegmentIdentificationSequence: [{ ReferencedSegmentNumber: fr.segment }],
     })),
-    PixelData: [pixel.buffer],
-    _vrMap: { PixelData: 'OB' },
   });
   const dimensionOrganization = input.uids ? `${input.uids.series}.1` : newUid();
   ds.DimensionOrganizationSequence = [{ DimensionOrganizationUID: dimensionOrganization }];
@@ -245,7 +254,7 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
     { DimensionOrganizationUID: dimensionOrganization, DimensionIndexPointer: 0x0062000b, FunctionalGroupPointer: 0x0062000a, DimensionDescriptionLabel: 'ReferencedSegmentNumber' },
     { DimensionOrganizationUID: dimensionOrganization, DimensionIndexPointer: 0x00200032, FunctionalGroupPointer: 0x00209113, DimensionDescriptionLabel: 'ImagePositionPatient' },
   ];
-  return { bytes: part10(ds, instanceUID), sopInstanceUID: instanceUID, seriesInstanceUID: seriesUID, frames: frames.length, warnings };
+  return { bytes: part10(ds, instanceUID, pixel), sopInstanceUID: instanceUID, seriesInstanceUID: seriesUID, frames: frames.length, warnings };
 }
 
 function checkSegments(segments: SegmentDescription[]): void {
@@ -263,7 +272,7 @@ function checkSegments(segments: SegmentDescription[]): void {
   }
 }
 
-function part10(ds: Record<string, unknown>, instanceUID: string): Uint8Array {
+function part10(ds: Record<string, unknown>, instanceUID: string, pixel: Uint8Array): Uint8Array {
   const meta = {
     FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
     MediaStorageSOPClassUID: SEG_SOP_CLASS,
@@ -274,5 +283,19 @@ function part10(ds: Record<string, unknown>, instanceUID: string): Uint8Array {
   };
   const dict = new dcmjs.data.DicomDict(dcmjs.data.DicomMetaDictionary.denaturalizeDataset(meta));
   dict.dict = dcmjs.data.DicomMetaDictionary.denaturalizeDataset(ds);
-  return new Uint8Array(dict.write());
+  const head = new Uint8Array(dict.write());
+  // Pixel Data (7FE0,0010) is the last element: append it ourselves rather than push tens of
+  // megabytes through dcmjs's growing write buffer. Explicit VR LE, OB: tag, VR, 2 reserved, 4-byte length.
+  if (pixel.length % 2) throw new Error('pixel data must have an even length');
+  const out = new Uint8Array(head.length + 12 + pixel.length);
+  out.set(head, 0);
+  const v = new DataView(out.buffer, head.length, 12);
+  v.setUint16(0, 0x7fe0, true);
+  v.setUint16(2, 0x0010, true);
+  v.setUint8(4, 0x4f); // 'O'
+  v.setUint8(5, 0x42); // 'B'
+  v.setUint16(6, 0, true);
+  v.setUint32(8, pixel.length, true);
+  out.set(pixel, head.length + 12);
+  return out;
 }
