@@ -1,6 +1,7 @@
 /** Which backends `sat segment --backend` runs: the embedded default, or installed learned models. */
 import { Backends, embeddedBackends } from '../../extension/src/engine';
 import { UsageError } from '../errors';
+import { loadInstalledLearned } from './models';
 
 export const BACKEND_CHOICES = 'embedded | learned | auto';
 
@@ -8,8 +9,9 @@ export async function resolveBackends(choice: string | undefined): Promise<Backe
   const c = (choice ?? 'embedded').toLowerCase();
   if (c === 'embedded') return embeddedBackends();
   if (c === 'learned' || c === 'auto') {
-    const learned = await tryLearned();
-    if (learned) return learned;
+    const learned = await loadInstalledLearned();
+    // Any mix works: a stage without an installed model keeps its embedded backend.
+    if (learned) return { ...embeddedBackends(), ...learned.stages };
     if (c === 'auto') {
       process.stderr.write('sat: no learned models are installed; using the embedded backends (see `sat models`).\n');
       return embeddedBackends();
@@ -17,8 +19,4 @@ export async function resolveBackends(choice: string | undefined): Promise<Backe
     throw new UsageError('--backend learned: no learned models are installed. Install them with `npm run models:install -- <dir>` (see `sat models`), or use --backend embedded.');
   }
   throw new UsageError(`--backend ${choice}: choose one of ${BACKEND_CHOICES}.`);
-}
-
-async function tryLearned(): Promise<Backends | undefined> {
-  return undefined;
 }
