@@ -6,6 +6,7 @@
 import * as dcmjs from 'dcmjs';
 import { DicomInstanceMeta, Geometry, Mat3, Vec3 } from '../engine/image/types';
 import { InputError } from '../engine/api-types';
+import { cross, dot } from '../engine/image/geometry';
 import { items, numbers } from './dicom-values';
 import { Code } from './codes';
 
@@ -181,14 +182,6 @@ function gridFrom(origin: number[], iop: number[], ps: number[], dz: number, col
 
 function code(item: DS | undefined): Code | undefined {
   return item ? { value: String(item.CodeValue ?? ''), scheme: String(item.CodingSchemeDesignator ?? ''), meaning: String(item.CodeMeaning ?? '') } : undefined;
-}
-
-function cross(a: number[], b: number[]): number[] {
-  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-}
-
-function dot(a: number[], b: number[]): number {
-  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 }
 
 function median(v: number[]): number {

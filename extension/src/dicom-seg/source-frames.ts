@@ -4,7 +4,7 @@
  * array index, so the instances may come in any order.
  */
 import { DicomInstanceMeta, Geometry } from '../engine/image/types';
-import { voxelToWorld } from '../engine/image/geometry';
+import { cross, dot, voxelToWorld } from '../engine/image/geometry';
 import { InputError } from '../engine/api-types';
 
 export interface SourceSlice {
@@ -48,8 +48,8 @@ export function mapSlicesToSource(grid: Geometry, source: DicomInstanceMeta[]): 
     throw new InputError('the mask grid is not oriented like the source images (resample it onto the series grid first).');
   if (Math.abs(grid.spacing[0] - f.pixelSpacing[1]) > 1e-3 || Math.abs(grid.spacing[1] - f.pixelSpacing[0]) > 1e-3)
     throw new InputError(`the mask pixel spacing (${grid.spacing[0]}×${grid.spacing[1]} mm) differs from the source images (${f.pixelSpacing[1]}×${f.pixelSpacing[0]} mm).`);
-  const normal = [rowDir[1] * colDir[2] - rowDir[2] * colDir[1], rowDir[2] * colDir[0] - rowDir[0] * colDir[2], rowDir[0] * colDir[1] - rowDir[1] * colDir[0]];
-  const along = (p: number[]) => p[0] * normal[0] + p[1] * normal[1] + p[2] * normal[2];
+  const normal = cross(rowDir, colDir);
+  const along = (p: number[]) => dot(p, normal);
   const order = [...source].sort((a, b) => along(a.imagePositionPatient) - along(b.imagePositionPatient));
   const rank = new Map(order.map((s, i) => [s, i + 1]));
   const tol = Math.max(0.01, 0.05 * Math.min(grid.spacing[0], grid.spacing[1], grid.spacing[2] || 1));

@@ -8,6 +8,7 @@
 import { Backends, CancelledError, InputError, OneShotRequest, RunHooks, SegmentationResult } from './api-types';
 import { LabelVolume } from './image/types';
 import { sliceImage } from './image/slices';
+import { copyGeometry } from './image/geometry';
 import { downsampleImage, workingFactor, upsampleMask } from './image/working-resolution';
 import { resampleMaskTo, resampleSliceTo } from './image/resample-slice';
 import { collectCandidates, DEFAULT_BANK, PlannerReference, schemeFor } from './prompts/prompt-planner';
@@ -40,7 +41,7 @@ export async function segmentVolumeFromOtherStudies(req: OneShotRequest, labels:
     const img = downsampleImage(sliceImage(image, k), f);
     targets.set(k, { img, features: await backends.encoder.encode(img) });
   }
-  const seeds: LabelVolume = { dims: [...image.dims], spacing: [...image.spacing], origin: [...image.origin], direction: [...image.direction], data: labels.some((l) => l > 255) ? new Uint16Array(W * H * D) : new Uint8Array(W * H * D) };
+  const seeds: LabelVolume = { ...copyGeometry(image), data: labels.some((l) => l > 255) ? new Uint16Array(W * H * D) : new Uint8Array(W * H * D) };
   const seedSlices: Record<number, number> = {};
   for (const [li, label] of labels.entries()) {
     if (hooks.signal?.aborted) throw new CancelledError();

@@ -4,7 +4,8 @@
  * planner places the prompts, the bank of settings is tried and the best-scoring mask kept.
  */
 import { InputError, LabelResult, OneShotRequest, RunHooks, SegmentationResult, CancelledError } from './api-types';
-import { LabelVolume, ImageVolume } from './image/types';
+import { LabelVolume } from './image/types';
+import { copyGeometry } from './image/geometry';
 import { sliceImage } from './image/slices';
 import { downsampleImage, downsampleMask, upsampleMask } from './image/working-resolution';
 import { defaultBackends } from './backends';
@@ -47,7 +48,7 @@ export async function segmentOneShot(req: OneShotRequest, hooks: RunHooks = {}, 
     }),
   );
   const prepared = await backends.segmenter.prepare(target);
-  const out: LabelVolume = { ...geometry(image), data: labels.some((l) => l > 255) ? new Uint16Array(W * H) : new Uint8Array(W * H) };
+  const out: LabelVolume = { ...copyGeometry(image), data: labels.some((l) => l > 255) ? new Uint16Array(W * H) : new Uint8Array(W * H) };
   const perLabel: LabelResult[] = [];
   for (const [li, label] of labels.entries()) {
     if (hooks.signal?.aborted) throw new CancelledError();
@@ -91,8 +92,4 @@ function shapePriorFrom(refs: PlannerReference[], w: number, h: number): Uint8Ar
   const out = new Uint8Array(w * h);
   for (let i = 0; i < out.length; i++) out[i] = 2 * votes[i] >= refs.length && votes[i] > 0 ? 1 : 0;
   return out;
-}
-
-function geometry(g: ImageVolume) {
-  return { dims: [...g.dims] as ImageVolume['dims'], spacing: [...g.spacing] as ImageVolume['spacing'], origin: [...g.origin] as ImageVolume['origin'], direction: [...g.direction] as ImageVolume['direction'] };
 }

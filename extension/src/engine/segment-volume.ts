@@ -3,7 +3,7 @@
  * reference mask is propagated through the volume (see propagation/volume-propagation.ts).
  */
 import { InputError, LabelResult, RunHooks, SegmentationResult, StageTimings, VolumeSegmentationRequest } from './api-types';
-import { sameGrid, describeGrid } from './image/geometry';
+import { sameGrid, describeGrid, copyGeometry } from './image/geometry';
 import { LabelVolume, voxelCount } from './image/types';
 import { defaultBackends } from './backends';
 import { propagateLabel, PropagationOptions } from './propagation/volume-propagation';
@@ -24,7 +24,7 @@ export async function segmentVolume(req: VolumeSegmentationRequest, hooks: RunHo
   const n = voxelCount(image);
   const sliceLen = image.dims[0] * image.dims[1];
   const depth = image.dims[2];
-  const out: LabelVolume = { ...geometryOf(image), data: labels.some((l) => l > 255) ? new Uint16Array(n) : new Uint8Array(n) };
+  const out: LabelVolume = { ...copyGeometry(image), data: labels.some((l) => l > 255) ? new Uint16Array(n) : new Uint8Array(n) };
   const perLabel: LabelResult[] = [];
   const timings: StageTimings = { encodeMs: 0, planMs: 0, segmentMs: 0, slices: 0 };
   const total = labels.length * depth;
@@ -73,8 +73,4 @@ export async function segmentVolume(req: VolumeSegmentationRequest, hooks: RunHo
     seconds: (Date.now() - started) / 1000,
     timings,
   };
-}
-
-function geometryOf(g: VolumeSegmentationRequest['image']) {
-  return { dims: [...g.dims] as typeof g.dims, spacing: [...g.spacing] as typeof g.spacing, origin: [...g.origin] as typeof g.origin, direction: [...g.direction] as typeof g.direction };
 }

@@ -46,3 +46,16 @@ export function describeGrid(g: Geometry): string {
   const f = (v: number[]) => v.map((x) => +x.toFixed(3)).join('×');
   return `${g.dims.join('×')} voxels, spacing ${f(g.spacing)} mm`;
 }
+
+export function cross(a: ArrayLike<number>, b: ArrayLike<number>): Vec3 {
+  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+}
+
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+/** A copy of a grid's geometry (no pixel data), for results on the same grid. */
+export function copyGeometry(g: Geometry): Geometry {
+  return { dims: [...g.dims], spacing: [...g.spacing], origin: [...g.origin], direction: [...g.direction] };
+}

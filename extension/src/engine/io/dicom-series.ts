@@ -6,6 +6,7 @@
 import * as dcmjs from 'dcmjs';
 import { DicomInstanceMeta, Geometry, ImageVolume, Mat3, Vec3 } from '../image/types';
 import { InputError } from '../api-types';
+import { cross, dot } from '../image/geometry';
 import { decodeFrame, FrameFormat, isSupportedTransferSyntax, TRANSFER_SYNTAX_NAMES } from './pixel-codecs';
 
 export interface DicomFile {
@@ -256,12 +257,4 @@ function concat(parts: Uint8Array[]): Uint8Array {
 function metaValue(meta: Record<string, { Value?: unknown[] }>, tag: string): string {
   const v = meta[tag]?.Value?.[0];
   return typeof v === 'string' ? v.trim() : '';
-}
-
-function cross(a: number[], b: number[]): Vec3 {
-  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-}
-
-function dot(a: number[], b: number[]): number {
-  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 }
