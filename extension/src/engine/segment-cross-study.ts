@@ -14,6 +14,7 @@ import { resampleMaskTo, resampleSliceTo } from './image/resample-slice';
 import { collectCandidates, DEFAULT_BANK, PlannerReference, schemeFor } from './prompts/prompt-planner';
 import { countOnes } from './imaging/morphology';
 import { Box, boxOfMask } from './imaging/crop';
+import { BoxedMask, voteMappedMasks } from './imaging/shape-prior';
 import { envValue } from './debug-env';
 import { segmentVolume } from './segment-volume';
 import { defaultBackends } from './backends';
@@ -36,17 +37,19 @@ export async function segmentVolumeFromOtherStudies(req: OneShotRequest, labels:
   const step = Math.max(1, Math.ceil(D / MAX_CANDIDATES));
   const candidates: number[] = [];
   for (let k = Math.floor(step / 2); k < D; k += step) candidates.push(k);
-  const targets = new Map<number, { img: ReturnType<typeof downsampleImage>; features: Awaited<ReturnType<Backends['encoder']['encode']>> }>();
+  const targets = new Map<number, { img: ReturnType<typeof downsampleImage>; features: Awaited<ReturnType<Backends['encoder']['encode']>>; body: Box; uv: Float32Array }>();
   for (const k of candidates) {
     const img = downsampleImage(sliceImage(image, k), f);
-    targets.set(k, { img, features: await backends.encoder.encode(img) });
+    const features = await backends.encoder.encode(img);
+    const body = bodyBox(img);
+    targets.set(k, { img, features, body, uv: bodyCoords(features, body) });
   }
   const seeds: LabelVolume = { ...copyGeometry(image), data: labels.some((l) => l > 255) ? new Uint16Array(W * H * D) : new Uint8Array(W * H * D) };
   const seedSlices: Record<number, number> = {};
   for (const [li, label] of labels.entries()) {
     if (hooks.signal?.aborted) throw new CancelledError();
     const refs: PlannerReference[] = [];
-    const refBodies: { mask: Uint8Array; width: number; height: number; body: Box }[] = [];
+    const refBodies: BoxedMask[] = [];
     const refUV: Float32Array[] = [];
     let refArea = 0;
     for (const r of req.references) {
@@ -65,19 +68,18 @@ export async function segmentVolumeFromOtherStudies(req: OneShotRequest, labels:
       const mask = resampleMaskTo(bin, r.mask.dims[0], r.mask.dims[1], slice.width, slice.height);
       refArea = Math.max(refArea, countOnes(mask));
       refs.push({ features: await backends.encoder.encode(slice), mask, width: slice.width, height: slice.height });
-      refBodies.push({ mask, width: slice.width, height: slice.height, body: bodyBox(slice) });
-      refUV.push(bodyCoords(refs[refs.length - 1].features, refBodies[refBodies.length - 1].body));
+      refBodies.push({ mask, width: slice.width, height: slice.height, box: bodyBox(slice) });
+      refUV.push(bodyCoords(refs[refs.length - 1].features, refBodies[refBodies.length - 1].box));
     }
     let best: { k: number; mask: Uint8Array; score: number } | undefined;
     for (const k of candidates) {
       const t = targets.get(k)!;
-      const tBody = bodyBox(t.img);
-      const anatomy = { target: bodyCoords(t.features, tBody), references: refUV, weight: ANATOMY_WEIGHT };
+      const anatomy = { target: t.uv, references: refUV, weight: ANATOMY_WEIGHT };
       const pool = collectCandidates({ target: t.features, width: t.img.width, height: t.img.height, spacing, references: refs, sameFrame: false, anatomy });
       const prepared = await backends.segmenter.prepare(t.img);
       // Organs sit at similar places within the body across patients: the references'
       // outlines, mapped body box to body box, are tried as a prior next to no prior.
-      const prior = shapePrior(refBodies, t.img.width, t.img.height, tBody);
+      const prior = voteMappedMasks(refBodies, t.img.width, t.img.height, t.body);
       for (const setting of DEFAULT_BANK) {
         const scheme = schemeFor(pool, setting);
         if (!scheme.points.some((p) => p.positive)) continue;
@@ -116,24 +118,6 @@ function bodyBox(img: { data: Float32Array; width: number; height: number; modal
   const m = new Uint8Array(img.width * img.height);
   for (let i = 0; i < m.length; i++) m[i] = img.data[i] > threshold ? 1 : 0;
   return boxOfMask(m, img.width, img.height) ?? { x0: 0, y0: 0, x1: img.width, y1: img.height };
-}
-
-/** Majority of the reference masks, each mapped from its body box onto the target's. */
-function shapePrior(refs: { mask: Uint8Array; width: number; height: number; body: Box }[], w: number, h: number, body: Box): Uint8Array {
-  const votes = new Uint16Array(w * h);
-  for (const r of refs) {
-    for (let y = body.y0; y < body.y1; y++) {
-      const ry = Math.floor(r.body.y0 + ((y - body.y0 + 0.5) * (r.body.y1 - r.body.y0)) / (body.y1 - body.y0));
-      if (ry < 0 || ry >= r.height) continue;
-      for (let x = body.x0; x < body.x1; x++) {
-        const rx = Math.floor(r.body.x0 + ((x - body.x0 + 0.5) * (r.body.x1 - r.body.x0)) / (body.x1 - body.x0));
-        if (rx >= 0 && rx < r.width && r.mask[ry * r.width + rx]) votes[y * w + x]++;
-      }
-    }
-  }
-  const out = new Uint8Array(w * h);
-  for (let i = 0; i < out.length; i++) out[i] = 2 * votes[i] >= refs.length && votes[i] > 0 ? 1 : 0;
-  return out;
 }
 
 /** Each patch centre's position within the body box, 0..1 per axis. */

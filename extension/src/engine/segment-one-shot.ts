@@ -12,6 +12,7 @@ import { defaultBackends } from './backends';
 import { labelsPresent } from './labels';
 import { collectCandidates, DEFAULT_BANK, PlannerReference, PromptSetting, schemeFor } from './prompts/prompt-planner';
 import { countOnes } from './imaging/morphology';
+import { voteMappedMasks, wholeImage } from './imaging/shape-prior';
 import { segmentVolumeFromOtherStudies } from './segment-cross-study';
 
 /** Longest side of the working image; larger photographs are reduced for speed. */
@@ -63,7 +64,12 @@ export async function segmentOneShot(req: OneShotRequest, hooks: RunHooks = {}, 
     let best: { mask: Uint8Array; score: number } = { mask: new Uint8Array(target.width * target.height), score: 0 };
     // Where images share a framing (chest films), the reference's outline is a useful prior;
     // where they do not (endoscopy), it is not: both are tried and scored alike.
-    const shapePrior = shapePriorFrom(plannerRefs, target.width, target.height);
+    const shapePrior = voteMappedMasks(
+      plannerRefs.map((r) => ({ ...r, box: wholeImage(r.width, r.height) })),
+      target.width,
+      target.height,
+      wholeImage(target.width, target.height),
+    );
     for (const setting of bank) {
       const scheme = schemeFor(pool, setting);
       if (!scheme.points.some((p) => p.positive)) continue;
@@ -81,15 +87,4 @@ export async function segmentOneShot(req: OneShotRequest, hooks: RunHooks = {}, 
   }
   prepared.dispose?.();
   return { labels: out, perLabel, backend: { encoder: backends.encoder.name, segmenter: backends.segmenter.name }, seconds: (Date.now() - started) / 1000 };
-}
-
-/** Majority vote of the reference masks, each stretched onto the target's frame. */
-function shapePriorFrom(refs: PlannerReference[], w: number, h: number): Uint8Array {
-  const votes = new Uint16Array(w * h);
-  for (const r of refs)
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) votes[y * w + x] += r.mask[Math.min(r.height - 1, Math.floor(((y + 0.5) * r.height) / h)) * r.width + Math.min(r.width - 1, Math.floor(((x + 0.5) * r.width) / w))];
-  const out = new Uint8Array(w * h);
-  for (let i = 0; i < out.length; i++) out[i] = 2 * votes[i] >= refs.length && votes[i] > 0 ? 1 : 0;
-  return out;
 }
