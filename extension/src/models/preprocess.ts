@@ -5,6 +5,7 @@
  */
 import type { SegmenterImage } from '../engine/segmenters/promptable-segmenter';
 import type { Preprocessing } from './manifest';
+import { resizeBilinear } from '../engine/imaging/resize';
 
 export interface WindowOptions {
   /** CT window in HU; default soft tissue (centre 40, width 400). */
@@ -59,31 +60,6 @@ export function resizedSize(width: number, height: number, longSide: number): { 
   return { newW: Math.floor(width * scale + 0.5), newH: Math.floor(height * scale + 0.5), scale };
 }
 
-/** Bilinear resize of interleaved RGB (pixel-centre aligned, like PIL/torch align_corners=False). */
-export function resizeRgb(src: Float32Array, w: number, h: number, nw: number, nh: number): Float32Array {
-  const out = new Float32Array(nw * nh * 3);
-  const sx = w / nw;
-  const sy = h / nh;
-  for (let y = 0; y < nh; y++) {
-    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), h - 1);
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(y0 + 1, h - 1);
-    const ty = fy - y0;
-    for (let x = 0; x < nw; x++) {
-      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), w - 1);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(x0 + 1, w - 1);
-      const tx = fx - x0;
-      for (let c = 0; c < 3; c++) {
-        const a = src[(y0 * w + x0) * 3 + c] * (1 - tx) + src[(y0 * w + x1) * 3 + c] * tx;
-        const b = src[(y1 * w + x0) * 3 + c] * (1 - tx) + src[(y1 * w + x1) * 3 + c] * tx;
-        out[(y * nw + x) * 3 + c] = a * (1 - ty) + b * ty;
-      }
-    }
-  }
-  return out;
-}
-
 export interface NetworkInput {
   /** 1×3×tensorH×tensorW, CHW, RGB. */
   data: Float32Array;
@@ -104,7 +80,7 @@ export function toNetworkInput(
   const rgb = toRgb255(img, opts);
   const { newW, newH } = resizedSize(img.width, img.height, p.inputSize);
   const [tensorW, tensorH] = tensorSize(newW, newH);
-  const r = resizeRgb(rgb, img.width, img.height, newW, newH);
+  const r = resizeBilinear(rgb, img.width, img.height, 3, newW, newH);
   const data = new Float32Array(3 * tensorW * tensorH); // zero = padding after normalisation
   const plane = tensorW * tensorH;
   for (let c = 0; c < 3; c++) {
