@@ -6,7 +6,7 @@ import { parseArgs, one, flag } from '../args';
 import { UsageError } from '../errors';
 import { loadSeriesGeometry, saveLabelMap } from '../io';
 import { readSeg } from '../../extension/src/dicom-seg';
-import { InputError, LabelVolume } from '../../extension/src/engine';
+import { LabelVolume } from '../../extension/src/engine';
 
 export const fromSegCommand: Command = {
   name: 'from-seg',
@@ -26,13 +26,7 @@ Segmentation's own frame geometry. Where segments overlap, the higher segment nu
     if (!fs.existsSync(segPath)) throw new UsageError(`${segPath} does not exist.`);
     const seriesDir = one(args, 'series');
     const source = seriesDir ? (await loadSeriesGeometry(seriesDir)).instances : undefined;
-    let seg;
-    try {
-      seg = readSeg(new Uint8Array(fs.readFileSync(segPath)), source, path.basename(segPath));
-    } catch (e) {
-      if (e instanceof InputError) throw new UsageError(e.message);
-      throw e;
-    }
+    const seg = readSeg(new Uint8Array(fs.readFileSync(segPath)), source, path.basename(segPath));
     const n = seg.grid.dims[0] * seg.grid.dims[1] * seg.grid.dims[2];
     const max = Math.max(...seg.segments.map((s) => s.segmentNumber));
     const data = max > 255 ? new Uint16Array(n) : new Uint8Array(n);

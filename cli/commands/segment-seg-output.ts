@@ -1,5 +1,5 @@
 /** `sat segment --out result.dcm`: the result as a DICOM Segmentation of the input series. */
-import { SegmentationResult, DicomInstanceMeta, labelsPresent, InputError } from '../../extension/src/engine';
+import { SegmentationResult, DicomInstanceMeta, labelsPresent } from '../../extension/src/engine';
 import { writeBinarySeg } from '../../extension/src/dicom-seg';
 import { loadSegmentDescriptions } from '../io/segments-file';
 import { writeFileAtomic } from '../io';
@@ -14,12 +14,8 @@ export async function writeSegOutput(out: string, result: SegmentationResult, di
   const present = labelsPresent(result.labels);
   if (present.length === 0) throw new UsageError('the result is empty: no Segmentation was written.');
   const segments = loadSegmentDescriptions(segmentsSpec, present, 'SEMIAUTOMATIC', true);
-  try {
-    const seg = writeBinarySeg({ source: dicom.instances, labels: result.labels, segments, seriesDescription: 'Segment Any Tissue' });
-    writeFileAtomic(out, seg.bytes);
-    return seg.warnings;
-  } catch (e) {
-    if (e instanceof InputError) throw new UsageError(e.message);
-    throw e;
-  }
+  // The writer's InputErrors reach `sat` as they are: it reports them like UsageErrors (exit 2).
+  const seg = writeBinarySeg({ source: dicom.instances, labels: result.labels, segments, seriesDescription: 'Segment Any Tissue' });
+  writeFileAtomic(out, seg.bytes);
+  return seg.warnings;
 }

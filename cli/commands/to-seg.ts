@@ -5,7 +5,7 @@ import { parseArgs, one, flag } from '../args';
 import { UsageError } from '../errors';
 import { loadSeriesGeometry, loadLabelMap, resampleLabelsToGrid, writeFileAtomic } from '../io';
 import { loadSegmentDescriptions } from '../io/segments-file';
-import { sameGrid, labelsPresent, describeGrid, InputError } from '../../extension/src/engine';
+import { sameGrid, labelsPresent, describeGrid } from '../../extension/src/engine';
 import { writeBinarySeg, AlgorithmType } from '../../extension/src/dicom-seg';
 
 const USAGE = `Usage: sat to-seg --series CT_DIR --labels labels.nii.gz --out seg.dcm [--segments segments.json | totalsegmentator] [--algorithm-type T] [--json]
@@ -43,13 +43,7 @@ export const toSegCommand: Command = {
     if (present.length === 0) throw new UsageError('the label map is empty: there is nothing to write.');
     const segments = loadSegmentDescriptions(one(args, 'segments'), present, algorithmType, false);
     const t0 = Date.now();
-    let result;
-    try {
-      result = writeBinarySeg({ source: series.instances, labels, segments, seriesDescription: `SEG ${path.basename(labelsPath)}` });
-    } catch (e) {
-      if (e instanceof InputError) throw new UsageError(e.message);
-      throw e;
-    }
+    const result = writeBinarySeg({ source: series.instances, labels, segments, seriesDescription: `SEG ${path.basename(labelsPath)}` });
     writeFileAtomic(out, result.bytes);
     const summary = { out, segments: segments.length, frames: result.frames, bytes: result.bytes.length, seconds: (Date.now() - t0) / 1000, sopInstanceUID: result.sopInstanceUID, warnings: result.warnings };
     if (flag(args, 'json')) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');

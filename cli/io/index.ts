@@ -32,13 +32,22 @@ function gunzipped(bytes: Uint8Array, name: string): Uint8Array {
   }
 }
 
-function readBytes(p: string, what: string): Uint8Array {
-  let st: fs.Stats;
+/** The path's stats, or a UsageError naming it when it does not exist. */
+function statOrRefuse(p: string, what: string): fs.Stats {
   try {
-    st = fs.statSync(p);
+    return fs.statSync(p);
   } catch {
     throw new UsageError(`${what} ${p} does not exist.`);
   }
+}
+
+/** Every file below a folder, named relative to it, with its bytes. */
+function readFolderFiles(dir: string): { name: string; bytes: Uint8Array }[] {
+  return listFiles(dir).map((f) => ({ name: path.relative(dir, f), bytes: new Uint8Array(fs.readFileSync(f)) }));
+}
+
+function readBytes(p: string, what: string): Uint8Array {
+  const st = statOrRefuse(p, what);
   if (st.isDirectory()) throw new UsageError(`${what} ${p} is a folder; a file is needed here.`);
   try {
     return new Uint8Array(fs.readFileSync(p));
@@ -67,15 +76,10 @@ function listFiles(dir: string): string[] {
 
 /** An image or volume by path: NIfTI, a DICOM series folder, PNG or JPEG. */
 export async function loadImage(p: string): Promise<LoadedImage> {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(p);
-  } catch {
-    throw new UsageError(`image ${p} does not exist.`);
-  }
+  const st = statOrRefuse(p, 'image');
   try {
     if (st.isDirectory()) {
-      const files = listFiles(p).map((f) => ({ name: path.relative(p, f), bytes: new Uint8Array(fs.readFileSync(f)) }));
+      const files = readFolderFiles(p);
       if (files.length === 0) throw new UsageError(`image folder ${p} is empty; give a folder holding one DICOM series.`);
       const s = await readDicomSeries(files);
       return { image: s.volume, format: 'dicom', dicom: { instances: s.instances, seriesInstanceUID: s.seriesInstanceUID } };
@@ -103,14 +107,8 @@ export async function loadImage(p: string): Promise<LoadedImage> {
 
 /** A DICOM series folder's grid and instances, without decoding its pixels. */
 export async function loadSeriesGeometry(dir: string): Promise<DicomSeriesGeometry> {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(dir);
-  } catch {
-    throw new UsageError(`series ${dir} does not exist.`);
-  }
-  if (!st.isDirectory()) throw new UsageError(`series ${dir} is not a folder; give the folder that holds the DICOM series.`);
-  const files = listFiles(dir).map((f) => ({ name: path.relative(dir, f), bytes: new Uint8Array(fs.readFileSync(f)) }));
+  if (!statOrRefuse(dir, 'series').isDirectory()) throw new UsageError(`series ${dir} is not a folder; give the folder that holds the DICOM series.`);
+  const files = readFolderFiles(dir);
   if (files.length === 0) throw new UsageError(`series folder ${dir} is empty.`);
   try {
     return await readDicomSeriesGeometry(files);

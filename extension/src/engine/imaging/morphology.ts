@@ -20,10 +20,6 @@ export function open(mask: Uint8Array, w: number, h: number, rMm: number, sx = 1
   return dilate(erode(mask, w, h, rMm, sx, sy), w, h, rMm, sx, sy);
 }
 
-export function close(mask: Uint8Array, w: number, h: number, rMm: number, sx = 1, sy = 1): Uint8Array {
-  return erode(dilate(mask, w, h, rMm, sx, sy), w, h, rMm, sx, sy);
-}
-
 export function countOnes(mask: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < mask.length; i++) if (mask[i]) n++;

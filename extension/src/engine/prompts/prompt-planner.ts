@@ -100,10 +100,6 @@ export function schemeFor(pool: CandidatePool, setting: PromptSetting): PromptSc
   return { points: placed.map(({ x, y, positive }) => ({ x, y, positive })), setting, featureScore, positiveMatches: pool.positiveMatches };
 }
 
-export function planPrompts(input: MatchInput & { setting: PromptSetting }): PromptScheme {
-  return schemeFor(collectCandidates(input), input.setting);
-}
-
 /** Equivalent diameter (mm) of the largest reference mask: the natural scale of point spacing inside a series. */
 function tissueScaleMm(refs: PlannerReference[], spacing: [number, number]): number {
   let area = 0;
