@@ -8,6 +8,7 @@ import * as path from 'path';
 import { segmentVolume, segmentOneShot, ImageVolume, LabelVolume, sameGrid } from '../../extension/src/engine';
 import { loadImage, loadLabelMap, resampleLabelsToGrid } from '../../cli/io';
 import { dataDir } from '../support/data-dir';
+import { labelDice } from '../../extension/src/engine/imaging/morphology';
 
 interface Row {
   set: string;
@@ -26,20 +27,6 @@ const ORGANS: [string, number][] = [
   ['stomach', 6],
   ['pancreas', 7],
 ];
-
-function dice(a: ArrayLike<number>, av: number, b: ArrayLike<number>, bv: number): number {
-  let inter = 0;
-  let sa = 0;
-  let sb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] === av ? 1 : 0;
-    const y = b[i] === bv ? 1 : 0;
-    inter += x & y;
-    sa += x;
-    sb += y;
-  }
-  return sa + sb ? (2 * inter) / (sa + sb) : 1;
-}
 
 async function volumeSet(set: string, image: ImageVolume, labels: LabelVolume, rows: Row[]): Promise<void> {
   const sl = image.dims[0] * image.dims[1];
@@ -70,8 +57,8 @@ async function volumeSet(set: string, image: ImageVolume, labels: LabelVolume, r
     rows.push({
       set,
       organ,
-      dice: dice(res.labels.data, label, labels.data, label),
-      baseline: dice(copy, label, labels.data, label),
+      dice: labelDice(res.labels.data, labels.data, label),
+      baseline: labelDice(copy, labels.data, label),
       seconds: res.seconds,
       detail: `ref slice ${bestK}; truth ${first}–${lastK}; painted ${s.length ? `${s[0]}–${s[s.length - 1]}` : 'none'}`,
     });
@@ -99,8 +86,8 @@ async function imageSet(set: string, pairs: [string, string][], targetsPerRef: n
     for (let d = 1; d <= Math.min(targetsPerRef, items.length - 1); d++) {
       const t = (r + d) % items.length;
       const res = await segmentOneShot({ image: items[t].image, references: [items[r]] });
-      ds.push(dice(res.labels.data, 1, items[t].mask.data, 1));
-      bs.push(dice(stretched(items[r].mask, items[t].mask), 1, items[t].mask.data, 1));
+      ds.push(labelDice(res.labels.data, items[t].mask.data, 1));
+      bs.push(labelDice(stretched(items[r].mask, items[t].mask), items[t].mask.data, 1));
       secs += res.seconds;
     }
   }

@@ -2,23 +2,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runSat } from '../support/run-cli';
+import { labelDice } from '../../extension/src/engine/imaging/morphology';
 import { describeWithData } from '../support/jest-data';
 import { loadImage, loadLabelMap, saveLabelMap } from '../../cli/io';
 import { writeNifti } from '../../extension/src/engine/io/nifti';
 import { LabelVolume, Mat3 } from '../../extension/src/engine/image/types';
 import { voxelToWorld } from '../../extension/src/engine/image/geometry';
 
-function dice(a: ArrayLike<number>, b: ArrayLike<number>, v: number): number {
-  let i2 = 0, sa = 0, sb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] === v ? 1 : 0;
-    const y = b[i] === v ? 1 : 0;
-    i2 += x & y;
-    sa += x;
-    sb += y;
-  }
-  return (2 * i2) / (sa + sb);
-}
+const dice = labelDice;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sat-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -26,6 +26,21 @@ export function countOnes(mask: Uint8Array): number {
   return n;
 }
 
+/** Dice of one label value between two label maps (1 when neither holds it). */
+export function labelDice(a: ArrayLike<number>, b: ArrayLike<number>, value: number): number {
+  let inter = 0;
+  let sa = 0;
+  let sb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] === value ? 1 : 0;
+    const y = b[i] === value ? 1 : 0;
+    inter += x & y;
+    sa += x;
+    sb += y;
+  }
+  return sa + sb ? (2 * inter) / (sa + sb) : 1;
+}
+
 export function dice(a: Uint8Array, b: Uint8Array): number {
   let inter = 0;
   let sa = 0;
