@@ -5,4 +5,5 @@ module.exports = {
   testMatch: ['**/tests/unit/**/*.test.ts', '**/tests/integration/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
   testTimeout: 120000,
+  globalSetup: '<rootDir>/tests/support/global-setup.js',
 };

@@ -4,6 +4,7 @@
  * run time (e.g. a lost device) recreates the session on WASM and the run goes on.
  */
 import * as ort from 'onnxruntime-web';
+import { isNode, nodeWebGpu, Ort } from './node-webgpu';
 
 export type ExecutionProvider = 'webgpu' | 'wasm';
 
@@ -21,6 +22,10 @@ interface GpuNavigator {
 export async function describeEnvironment(): Promise<{ webgpu: string | null; wasmThreads: string }> {
   const g = globalThis as { crossOriginIsolated?: boolean; navigator?: GpuNavigator; window?: unknown };
   let webgpu: string | null = null;
+  if (isNode()) {
+    const nw = await nodeWebGpu(); // in Node, Dawn's bindings provide navigator.gpu when installed
+    if ('why' in nw) return { webgpu: nw.why, wasmThreads: `WASM with ${ort.env.wasm.numThreads ?? 'default'} threads` };
+  }
   if (!g.navigator?.gpu) webgpu = 'no WebGPU in this environment (navigator.gpu is missing)';
   else {
     try {
@@ -43,6 +48,8 @@ export class ModelSession {
     private session: ort.InferenceSession,
     public choice: ProviderChoice,
     private readonly bytes: Uint8Array,
+    /** The onnxruntime build that made the session (in Node, WebGPU sessions come from another build). */
+    private runtime: Ort = ort,
   ) {}
 
   get raw(): ort.InferenceSession {
@@ -59,8 +66,11 @@ export class ModelSession {
           continue;
         }
         try {
-          const s = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'] });
-          return new ModelSession(file, s, { provider: 'webgpu', reason: 'WebGPU adapter available' }, bytes);
+          const nw = isNode() ? await nodeWebGpu() : undefined;
+          const runtime = nw && 'ok' in nw ? nw.ok.ort : ort;
+          const s = await runtime.InferenceSession.create(bytes, { executionProviders: ['webgpu'] });
+          const reason = nw && 'ok' in nw ? `WebGPU in Node through Dawn (${nw.ok.adapter})` : 'WebGPU adapter available';
+          return new ModelSession(file, s, { provider: 'webgpu', reason }, bytes, runtime);
         } catch (e) {
           reasons.push(`WebGPU session failed: ${(e as Error).message}`);
           continue;
@@ -75,12 +85,13 @@ export class ModelSession {
 
   async run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
     try {
-      return await this.session.run(feeds);
+      return await this.session.run(this.runtime === ort ? feeds : rewrap(feeds, this.runtime));
     } catch (e) {
       if (this.choice.provider !== 'webgpu') throw e;
       // A lost or failing GPU device: continue on WASM rather than stopping the series.
       await this.session.release().catch(() => undefined);
       this.session = await ort.InferenceSession.create(this.bytes, { executionProviders: ['wasm'] });
+      this.runtime = ort;
       this.choice = { provider: 'wasm', reason: `fell back from WebGPU after a run failed: ${(e as Error).message}` };
       return this.session.run(feeds);
     }
@@ -89,6 +100,13 @@ export class ModelSession {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** Tensors of one onnxruntime build as tensors of another (same data, no copy): builds check instanceof. */
+function rewrap(feeds: Record<string, ort.Tensor>, runtime: Ort): Record<string, ort.Tensor> {
+  const out: Record<string, ort.Tensor> = {};
+  for (const [k, t] of Object.entries(feeds)) out[k] = new runtime.Tensor(t.type as 'float32', t.data as Float32Array, t.dims) as unknown as ort.Tensor;
+  return out;
 }
 
 export { ort };
