@@ -16,6 +16,8 @@ import type { SegmenterImage } from '../../extension/src/engine/segmenters/promp
 const REPO = path.resolve(__dirname, '../..', fs.existsSync(path.resolve(__dirname, '../../package.json')) ? '' : '..');
 const DIR = path.join(REPO, 'model-assets', 'generated', 'speed');
 const RUNS = Number(process.argv[2] ?? 3);
+// SAT_BENCH_PROVIDER=webgpu times the GPU (in Node through Dawn: npm "webgpu" + a Vulkan driver).
+const PROVIDER = (process.env.SAT_BENCH_PROVIDER ?? 'wasm') as 'wasm' | 'webgpu';
 const MEAN: [number, number, number] = [0.485, 0.456, 0.406];
 const STD: [number, number, number] = [0.229, 0.224, 0.225];
 
@@ -54,20 +56,22 @@ function dinoEntry(id: string, dim: number): ModelEntry {
 async function main(): Promise<void> {
   const want = (process.env.SAT_BENCH_MODELS ?? 'dinov2-s14,sam-b-encoder,sam-decoder').split(',');
   if (want.includes('sam-b-encoder') && !want.includes('sam-decoder')) want.push('sam-decoder');
-  execFileSync('/usr/bin/python3', [path.join(REPO, 'scripts/models/make_speed_models.py'), DIR, ...want], { stdio: 'inherit' });
-  console.log(`onnxruntime-web ${ort.env.versions?.web ?? ''} wasm, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), wasm threads ${ort.env.wasm.numThreads ?? 'default'}; 512×512 CT slice`);
+  execFileSync(process.env.SAT_PYTHON ?? '/usr/bin/python3', [path.join(REPO, 'scripts/models/make_speed_models.py'), DIR, ...want], { stdio: 'inherit' });
+  console.log(`onnxruntime-web ${ort.env.versions?.web ?? ''} ${PROVIDER}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), wasm threads ${ort.env.wasm.numThreads ?? 'default'}; 512×512 CT slice`);
   const img = slice();
+  const providerNote = async (s: ModelSession) => console.log(`  ${s.file}: ${s.choice.provider} (${s.choice.reason})`);
   const read = (f: string) => new Uint8Array(fs.readFileSync(path.join(DIR, f)));
   for (const [id, dim] of [['dinov2-s14', 384], ['dinov2-b14', 768]] as const) {
     if (!want.includes(id)) continue;
-    const s = await ModelSession.create(`${id}.onnx`, read(`${id}.onnx`), ['wasm']);
+    const s = await ModelSession.create(`${id}.onnx`, read(`${id}.onnx`), [PROVIDER]);
+    await providerNote(s);
     const enc = new Dinov2PatchEncoder(dinoEntry(id, dim), s);
     await timeIt(`${id} encode (518², random weights)`, RUNS, () => enc.encode(img));
     await s.release();
   }
   if (want.includes('sam-b-encoder')) {
-    const e = await ModelSession.create('sam-b-encoder.onnx', read('sam-b-encoder.onnx'), ['wasm']);
-    const d = await ModelSession.create('sam-decoder.onnx', read('sam-decoder.onnx'), ['wasm']);
+    const e = await ModelSession.create('sam-b-encoder.onnx', read('sam-b-encoder.onnx'), [PROVIDER]);
+    const d = await ModelSession.create('sam-decoder.onnx', read('sam-decoder.onnx'), [PROVIDER]);
     const entry: ModelEntry = {
       id: 'sam-vit-b', contract: 'sam-promptable-segmenter',
       preprocessing: { inputSize: 1024, mean: MEAN, std: STD, channelOrder: 'RGB' },
@@ -76,6 +80,8 @@ async function main(): Promise<void> {
         decoder: { file: 'sam-decoder.onnx', inputs: [], outputs: [] },
       },
     };
+    await providerNote(e);
+    await providerNote(d);
     const sam = new SamSegmenter(entry, e, d);
     let prepared = await sam.prepare(img);
     await timeIt('SAM ViT-B encoder (1024², prepare)', Math.max(1, RUNS - 1), async () => {
