@@ -154,6 +154,7 @@ def sam_decoder(path, npts=2):
 
 def save(g, path, name, ins, outs):
     model = h.make_model(h.make_graph(g.nodes, name, ins, outs, g.inits), opset_imports=[h.make_opsetid('', 17)])
+    model.ir_version = min(model.ir_version, 8)  # onnxruntime 1.30 reads IR <= 13; newer onnx writes 14
     tmp = path + '.tmp'
     onnx.save(model, tmp)
     os.replace(tmp, path)
