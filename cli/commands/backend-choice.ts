@@ -11,7 +11,14 @@ export async function resolveBackends(choice: string | undefined): Promise<Backe
   if (c === 'learned' || c === 'auto') {
     const learned = await loadInstalledLearned();
     // Any mix works: a stage without an installed model keeps its embedded backend.
-    if (learned) return { ...embeddedBackends(), ...learned.stages };
+    if (learned) {
+      // Say where each learned stage runs (WebGPU on a GPU through Dawn, or WASM and why).
+      for (const [stage, info] of Object.entries(learned.info)) {
+        const p = info?.files[0]?.provider;
+        if (p) process.stderr.write(`sat: ${stage} ${info!.model} on ${p.provider === 'webgpu' ? 'WebGPU' : 'WASM'} (${p.reason})\n`);
+      }
+      return { ...embeddedBackends(), ...learned.stages };
+    }
     if (c === 'auto') {
       process.stderr.write('sat: no learned models are installed; using the embedded backends (see `sat models`).\n');
       return embeddedBackends();

@@ -10,6 +10,7 @@ import { parseArgs, one, flag } from '../args';
 import { UsageError } from '../errors';
 import {
   checkFileBytes,
+  describeEnvironment,
   loadLearnedBackends,
   checkSessionContract,
   mergeManifests,
@@ -63,7 +64,8 @@ export function installedDefaults(dir = defaultModelDir()): { encoder?: string; 
 export async function loadInstalledLearned(pick: { encoder?: string; segmenter?: string } = {}, dir = defaultModelDir()) {
   const d = { ...installedDefaults(dir), ...pick };
   if (!d.encoder && !d.segmenter) return undefined;
-  const l = await loadLearnedBackends({ encoder: d.encoder, segmenter: d.segmenter, modelDir: dir, executionProviders: ['wasm'] });
+  // WebGPU when Node has a hardware GPU adapter (Dawn), else WASM; ModelSession says which and why.
+  const l = await loadLearnedBackends({ encoder: d.encoder, segmenter: d.segmenter, modelDir: dir });
   const stages: { encoder?: PatchEncoder; segmenter?: PromptableSegmenter } = {};
   if (l.encoder) stages.encoder = l.encoder;
   if (l.segmenter) stages.segmenter = l.segmenter;
@@ -106,7 +108,7 @@ async function list(dir: string, json: boolean): Promise<number> {
   const stages = {
     encoder: d.encoder ? `learned (${d.encoder})` : 'embedded',
     segmenter: d.segmenter ? `learned (${d.segmenter})` : 'embedded',
-    executionProvider: 'wasm (onnxruntime-web; the browser uses WebGPU when an adapter exists)',
+    executionProvider: await runtimeLine(),
   };
   if (json) {
     process.stdout.write(JSON.stringify({ dir, models: rows, stages }, null, 2) + '\n');
@@ -120,6 +122,12 @@ async function list(dir: string, json: boolean): Promise<number> {
   }
   process.stdout.write(`Stages with --backend auto: patch encoder ${stages.encoder}; segmenter ${stages.segmenter}; runtime ${stages.executionProvider}\n`);
   return 0;
+}
+
+/** Where learned stages would run in this process (the viewer decides for itself in the browser). */
+async function runtimeLine(): Promise<string> {
+  const env = await describeEnvironment();
+  return env.webgpu ? `wasm (onnxruntime-web; ${env.webgpu})` : 'WebGPU (onnxruntime-web through Dawn; WASM if a session fails)';
 }
 
 /** Every candidate file: the given files, or the .onnx files of given folders. */

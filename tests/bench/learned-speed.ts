@@ -18,6 +18,7 @@ const DIR = path.join(REPO, 'model-assets', 'generated', 'speed');
 const RUNS = Number(process.argv[2] ?? 3);
 // SAT_BENCH_PROVIDER=webgpu times the GPU (in Node through Dawn: npm "webgpu" + a Vulkan driver).
 const PROVIDER = (process.env.SAT_BENCH_PROVIDER ?? 'wasm') as 'wasm' | 'webgpu';
+if (PROVIDER === 'webgpu') process.env.SAT_NODE_WEBGPU ??= '1';
 const MEAN: [number, number, number] = [0.485, 0.456, 0.406];
 const STD: [number, number, number] = [0.229, 0.224, 0.225];
 

@@ -55,8 +55,11 @@ export function nodeWebGpu(): Promise<Loaded> {
 
 async function load(): Promise<Loaded> {
   if (!isNode()) return { why: 'not Node' };
-  // SAT_NODE_WEBGPU: 0 = never, 1 = also on a software adapter, unset = on a hardware GPU only.
-  if (process.env.SAT_NODE_WEBGPU === '0') return { why: 'WebGPU in Node is switched off (SAT_NODE_WEBGPU=0)' };
+  // Opt-in: probing Vulkan prints driver chatter and costs time on the many machines without a GPU.
+  // SAT_NODE_WEBGPU=1: a hardware GPU; =any: a software adapter (SwiftShader, llvmpipe) too.
+  const mode = process.env.SAT_NODE_WEBGPU;
+  if (mode !== '1' && mode !== 'any') return { why: 'WebGPU in Node is off (SAT_NODE_WEBGPU=1 uses a GPU through Dawn)' };
+  process.env.XDG_RUNTIME_DIR ??= (nodeRequire()('os') as typeof import('os')).tmpdir(); // Mesa's Vulkan drivers complain without it
   const path = nodeRequire()('path') as typeof import('path');
   let dawn: DawnModule;
   try {
@@ -81,8 +84,8 @@ async function load(): Promise<Loaded> {
   const info = adapter.info ?? {};
   const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(', ') || 'unknown adapter';
   // A software rasteriser (SwiftShader, llvmpipe) is slower than WASM: used only when asked for.
-  if (info.isFallbackAdapter && process.env.SAT_NODE_WEBGPU !== '1') {
-    return { why: `WebGPU in Node: only a software adapter (${name}); WASM is faster (SAT_NODE_WEBGPU=1 uses it anyway)` };
+  if (info.isFallbackAdapter && mode !== 'any') {
+    return { why: `WebGPU in Node: only a software adapter (${name}); WASM is faster (SAT_NODE_WEBGPU=any uses it anyway)` };
   }
   const ort = nodeRequire()('onnxruntime-web/webgpu') as Ort;
   return { ok: { ort, adapter: name } };
