@@ -31,6 +31,8 @@ export interface LoadArgs {
   providers?: ExecutionProvider[];
   /** Run the fixed workload after loading. */
   run?: boolean;
+  /** Sets ort.env.wasm.numThreads first (takes effect only before the page's first session). */
+  threads?: number;
   /** gpuLoss: destroy the device during the second run instead of before it. */
   midRun?: boolean;
 }
@@ -71,6 +73,7 @@ function baseUrl(variant: string): string {
 }
 
 async function load(a: LoadArgs): Promise<LoadReport> {
+  if (a.threads) ort.env.wasm.numThreads = a.threads;
   const progress: LoadReport['progress'] = [];
   let b: LearnedBackends | undefined;
   try {
