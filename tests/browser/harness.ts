@@ -3,7 +3,7 @@
  * tiny generated models plus deliberately broken copies), starts the test server and launches
  * Debian's headless Chromium through playwright-core.
  */
-import { execFileSync } from 'child_process';
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -35,15 +35,13 @@ export function requireChromium(): void {
   }
 }
 
-/** Bundles the page into `out` (index.html + bundle.js). */
-export function buildPage(out: string): void {
+/** Bundles the page into `out` (index.html + bundle.js); a child process, so the caller can work meanwhile. */
+export async function buildPage(out: string): Promise<void> {
   const cli = path.join(REPO, 'node_modules', 'webpack-cli', 'bin', 'cli.js');
-  try {
-    execFileSync(process.execPath, [cli, '--config', path.join(__dirname, 'webpack.config.js'), '--env', `out=${out}`], { cwd: REPO, stdio: 'pipe' });
-  } catch (e) {
-    const err = e as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(`webpack could not bundle the browser test page:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
-  }
+  await new Promise<void>((ok, fail) => {
+    execFile(process.execPath, [cli, '--config', path.join(__dirname, 'webpack.config.js'), '--env', `out=${out}`], { cwd: REPO }, (e, stdout, stderr) =>
+      e ? fail(new Error(`webpack could not bundle the browser test page:\n${stdout}${stderr}`)) : ok());
+  });
   fs.copyFileSync(path.join(__dirname, 'page', 'index.html'), path.join(out, 'index.html'));
 }
 
@@ -93,10 +91,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(tinyDir: string): Promise<Harness> {
+/** `meanwhile` runs in this process while webpack bundles in a child one. */
+export async function startHarness(tinyDir: string, meanwhile: () => Promise<void> = async () => undefined): Promise<Harness> {
   requireChromium();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sat-browser-'));
-  buildPage(path.join(work, 'page'));
+  await Promise.all([buildPage(path.join(work, 'page')), meanwhile()]);
   layoutModels(tinyDir, path.join(work, 'models'));
   const server = await startServer({
     page: path.join(work, 'page'),

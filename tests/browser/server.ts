@@ -49,7 +49,9 @@ export async function startServer(roots: ServeRoots): Promise<TestServer> {
       res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
       res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     }
-    res.setHeader('Cache-Control', 'no-store'); // only the Cache API may cache: the tests count network hits
+    // onnxruntime's files may be HTTP-cached (each page would otherwise fetch and compile 28 MB again);
+    // everything else not: only the Cache API may cache models, and the tests count network hits.
+    res.setHeader('Cache-Control', rest.startsWith('/ort/') ? 'max-age=3600' : 'no-store');
     const file = resolve(roots, rest);
     if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) return void res.writeHead(404).end(`not found: ${rest}`);
     const bytes = fs.readFileSync(file);
