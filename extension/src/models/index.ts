@@ -63,7 +63,8 @@ export async function loadLearnedBackends(opts: LoadLearnedOptions): Promise<Lea
       if (opts.baseUrl && !opts.source) await evictCached(opts.baseUrl, spec.file).catch(() => undefined);
       throw e;
     }
-    files.push({ file: spec.file, sha256, provider: s.choice });
+    // A getter: a session that falls back from WebGPU to WASM later shows its new provider and reason.
+    files.push({ file: spec.file, sha256, get provider() { return s.choice; } });
     return s;
   };
   const out: LearnedBackends = {

@@ -23,8 +23,8 @@ export async function describeEnvironment(): Promise<{ webgpu: string | null; wa
   const g = globalThis as { crossOriginIsolated?: boolean; navigator?: GpuNavigator; window?: unknown };
   let webgpu: string | null = null;
   if (isNode()) {
-    const nw = await nodeWebGpu(); // in Node, Dawn's bindings provide navigator.gpu when installed
-    if ('why' in nw) return { webgpu: nw.why, wasmThreads: `WASM with ${ort.env.wasm.numThreads ?? 'default'} threads` };
+    const nw = await nodeWebGpu(); // in Node, Dawn's bindings provide navigator.gpu when switched on
+    if ('why' in nw) return { webgpu: nw.why, wasmThreads: wasmThreads() };
   }
   if (!g.navigator?.gpu) webgpu = 'no WebGPU in this environment (navigator.gpu is missing)';
   else {
@@ -35,14 +35,40 @@ export async function describeEnvironment(): Promise<{ webgpu: string | null; wa
       webgpu = `WebGPU adapter request failed: ${(e as Error).message}`;
     }
   }
-  const isBrowser = typeof g.window !== 'undefined';
-  const wasmThreads = isBrowser && g.crossOriginIsolated !== true
-    ? 'single-threaded WASM: the page is not cross-origin isolated (serve with COOP same-origin + COEP require-corp or credentialless)'
-    : `WASM with ${ort.env.wasm.numThreads ?? 'default'} threads`;
-  return { webgpu, wasmThreads };
+  return { webgpu, wasmThreads: wasmThreads() };
+}
+
+/** Why WASM runs with the threads it has; exact once onnxruntime is initialised (it fixes numThreads then). */
+function wasmThreads(): string {
+  // Browsers and workers have a boolean crossOriginIsolated; Node has none.
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  if (isolated === false) {
+    return 'single-threaded WASM: the page is not cross-origin isolated (serve with COOP same-origin + COEP require-corp or credentialless)';
+  }
+  const n = ort.env.wasm.numThreads;
+  const where = isolated ? ' (cross-origin isolated: threads allowed)' : '';
+  return `WASM with ${n ?? 'default'} thread${n === 1 ? '' : 's'}${where}`;
+}
+
+/** The part of a GPUDevice watched here (lib.dom's WebGPU types are not in this compile). */
+interface GpuDeviceLike {
+  lost: Promise<{ reason?: string; message?: string }>;
+}
+
+/** onnxruntime's error with the file named: a model that is not ONNX otherwise gives a bare "failed to load". */
+async function createSession(file: string, bytes: Uint8Array, ep: ExecutionProvider, runtime: Ort = ort): Promise<ort.InferenceSession> {
+  try {
+    return await runtime.InferenceSession.create(bytes, { executionProviders: [ep] });
+  } catch (e) {
+    throw new Error(`model file ${file}: onnxruntime cannot load it on ${ep} (not a valid ONNX model, or an operator this runtime lacks): ${(e as Error).message}`);
+  }
 }
 
 export class ModelSession {
+  /** Set when the WebGPU device this session runs on is lost; the next run moves to WASM. */
+  private gpuLost?: Promise<string>;
+  private lostReason?: string;
+
   private constructor(
     readonly file: string,
     private session: ort.InferenceSession,
@@ -65,36 +91,66 @@ export class ModelSession {
           reasons.push(env.webgpu);
           continue;
         }
+        const nw = isNode() ? await nodeWebGpu() : undefined;
+        const runtime = nw && 'ok' in nw ? nw.ok.ort : ort;
+        let s: ort.InferenceSession;
         try {
-          const nw = isNode() ? await nodeWebGpu() : undefined;
-          const runtime = nw && 'ok' in nw ? nw.ok.ort : ort;
-          const s = await runtime.InferenceSession.create(bytes, { executionProviders: ['webgpu'] });
-          const reason = nw && 'ok' in nw ? `WebGPU in Node through Dawn (${nw.ok.adapter})` : 'WebGPU adapter available';
-          return new ModelSession(file, s, { provider: 'webgpu', reason }, bytes, runtime);
+          s = await createSession(file, bytes, 'webgpu', runtime);
         } catch (e) {
           reasons.push(`WebGPU session failed: ${(e as Error).message}`);
           continue;
         }
+        const reason = nw && 'ok' in nw ? `WebGPU in Node through Dawn (${nw.ok.adapter})` : 'WebGPU adapter available';
+        const m = new ModelSession(file, s, { provider: 'webgpu', reason }, bytes, runtime);
+        await m.watchDevice();
+        return m;
       }
-      const s = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-      const why = [...reasons, env.wasmThreads].join('; ');
+      const s = await createSession(file, bytes, 'wasm');
+      // After creation: onnxruntime has fixed its thread count by now.
+      const why = [...reasons, wasmThreads()].join('; ');
       return new ModelSession(file, s, { provider: 'wasm', reason: why }, bytes);
     }
     throw new Error(`model file ${file}: no usable execution provider (${reasons.join('; ')})`);
   }
 
+  private async watchDevice(): Promise<void> {
+    const d = await Promise.resolve((this.runtime.env.webgpu as { device?: GpuDeviceLike | Promise<GpuDeviceLike> }).device);
+    if (!d?.lost) return;
+    this.gpuLost = d.lost.then((i) => {
+      this.lostReason = `the WebGPU device was lost (${i.reason ?? 'unknown'}${i.message ? `: ${i.message}` : ''})`;
+      return this.lostReason;
+    });
+  }
+
   async run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+    if (this.choice.provider === 'webgpu' && this.lostReason) await this.fallBack(this.lostReason);
+    if (this.choice.provider !== 'webgpu') return this.session.run(feeds);
     try {
-      return await this.session.run(this.runtime === ort ? feeds : rewrap(feeds, this.runtime));
+      // A device lost mid-run may leave the run pending forever: the loss itself ends the wait.
+      const lost = this.gpuLost?.then((r) => Promise.reject(new Error(r)));
+      const run = this.session.run(this.runtime === ort ? feeds : rewrap(feeds, this.runtime));
+      return await (lost ? Promise.race([run, lost]) : run);
     } catch (e) {
-      if (this.choice.provider !== 'webgpu') throw e;
       // A lost or failing GPU device: continue on WASM rather than stopping the series.
-      await this.session.release().catch(() => undefined);
-      this.session = await ort.InferenceSession.create(this.bytes, { executionProviders: ['wasm'] });
-      this.runtime = ort;
-      this.choice = { provider: 'wasm', reason: `fell back from WebGPU after a run failed: ${(e as Error).message}` };
-      return this.session.run(feeds);
+      await this.fallBack(`a WebGPU run failed: ${(e as Error).message}`);
+      try {
+        return await this.session.run(feeds);
+      } catch (e2) {
+        const m = (e2 as Error).message;
+        // onnxruntime-web runs one call at a time per module; a run stuck on a lost device blocks the rest.
+        const stuck = /already started/i.test(m)
+          ? ' (onnxruntime is still waiting on the run the lost GPU never finished: reload the page or restart the worker to go on with WASM)'
+          : '';
+        throw new Error(`model file ${this.file}: WebGPU failed (${(e as Error).message}) and the WASM retry failed too: ${m}${stuck}`);
+      }
     }
+  }
+
+  private async fallBack(why: string): Promise<void> {
+    await this.session.release().catch(() => undefined);
+    this.session = await createSession(this.file, this.bytes, 'wasm');
+    this.runtime = ort;
+    this.choice = { provider: 'wasm', reason: `fell back from WebGPU to ${wasmThreads()}: ${why}` };
   }
 
   async release(): Promise<void> {
