@@ -30,7 +30,8 @@ export async function describeEnvironment(): Promise<{ webgpu: string | null; wa
       webgpu = `WebGPU adapter request failed: ${(e as Error).message}`;
     }
   }
-  const isBrowser = typeof g.window !== 'undefined';
+  // Pages and workers both define crossOriginIsolated; Node does not.
+  const isBrowser = typeof g.window !== 'undefined' || typeof g.crossOriginIsolated === 'boolean';
   const wasmThreads = isBrowser && g.crossOriginIsolated !== true
     ? 'single-threaded WASM: the page is not cross-origin isolated (serve with COOP same-origin + COEP require-corp or credentialless)'
     : `WASM with ${ort.env.wasm.numThreads ?? 'default'} threads`;
