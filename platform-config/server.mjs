@@ -119,6 +119,10 @@ async function main() {
   const server = createServer({ dicomweb, demo, pacsName: dicomweb ? 'PACS' : 'Demo study' });
   server.listen(port, '127.0.0.1', () => {
     console.log(`Segment Any Tissue viewer: http://127.0.0.1:${port}/  (DICOMweb: ${dicomweb || 'built-in demo study'})`);
+    const modelDir = resolve(process.env.SAT_MODEL_DIR || join(root, 'model-assets', 'installed'));
+    console.log(existsSync(join(modelDir, 'manifest.json'))
+      ? `Learned models: ${modelDir} at /sat-models/`
+      : `Learned models: none installed in ${modelDir} (the viewer uses the embedded models; npm run models:install -- DIR)`);
   });
 }
 

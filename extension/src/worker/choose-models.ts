@@ -31,7 +31,7 @@ export async function chooseModels(s: Required<ModelSettings>, pageUrl: string, 
     return { baseUrl: '', notes: ['no model location is configured (segmentAnyTissue.models.baseUrl is empty)'] };
   }
   const base = new URL(s.baseUrl.endsWith('/') ? s.baseUrl : s.baseUrl + '/', pageUrl).href;
-  const res = await fetchFn(base + 'manifest.json', { cache: 'no-store' });
+  const res = await fetchFn(base + 'manifest.json');
   if (res.status === 404) {
     if (explicit(wants.encoder) || explicit(wants.segmenter)) {
       throw new Error(`the app config names learned models but ${base} has no manifest.json (HTTP 404): ${INSTALL_HINT}`);
@@ -65,7 +65,7 @@ export async function chooseModels(s: Required<ModelSettings>, pageUrl: string, 
 /** HEAD each file: present only when the server answers 2xx (our server answers 404, never index.html). */
 async function allPresent(urls: string[], fetchFn: typeof fetch): Promise<boolean> {
   for (const u of urls) {
-    const r = await fetchFn(u, { method: 'HEAD', cache: 'no-store' });
+    const r = await fetchFn(u, { method: 'HEAD' });
     if (!r.ok) return false;
   }
   return true;
