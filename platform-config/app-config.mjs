@@ -1,8 +1,16 @@
 // The OHIF app-config the server hands out as /app-config.js: one DICOMweb data source on
 // this origin (/dicom-web, proxied to the PACS or served from the demo study) and our
-// extension and mode loaded at runtime as ES modules from /sat/.
-export function appConfigJs({ pacsName }) {
+// extension and mode loaded at runtime as ES modules from /sat/. segmentAnyTissue.models is the
+// learned-model setting (README, Learned models): where the models are served and which stage
+// uses which ('auto' = what the installed manifest offers, 'embedded', or a model id).
+export const DEFAULT_MODELS = { baseUrl: '/sat-models/', encoder: 'auto', segmenter: 'auto' };
+
+export function appConfigJs({ pacsName, models }) {
+  const m = { ...DEFAULT_MODELS, ...(models || {}) };
   return `window.config = {
+  segmentAnyTissue: {
+    models: ${JSON.stringify(m)},
+  },
   name: 'segment-any-tissue',
   routerBasename: null,
   extensions: [location.origin + '/sat/extension.js'],

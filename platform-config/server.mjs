@@ -2,7 +2,8 @@
 // One origin for everything the viewer needs: the prebuilt OHIF app, our plugin (/sat/),
 // the app-config, and /dicom-web/ either proxied to a DICOMweb PACS (SAT_DICOMWEB_URL) or
 // answered from the built-in demo study. Sends COOP/COEP so multithreaded WASM can run,
-// and 404 (never index.html) for a missing file with an extension.
+// and 404 (never index.html) for a missing file with an extension. /sat-models/ serves the
+// installed learned models (model-assets/installed or SAT_MODEL_DIR) for the viewer's worker.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
@@ -54,14 +55,25 @@ function proxy(req, res, upstream) {
   req.pipe(up);
 }
 
-export function createServer({ dicomweb, demo, pacsName }) {
+/** The learned-model setting handed to the viewer; SAT_MODELS (JSON) overrides parts of it. */
+function modelSetting(models) {
+  if (models) return models;
+  if (!process.env.SAT_MODELS) return undefined;
+  try { return JSON.parse(process.env.SAT_MODELS); } catch (e) {
+    throw new Error(`SAT_MODELS is not JSON (${e.message}); example: SAT_MODELS='{"encoder":"embedded","segmenter":"auto"}'`);
+  }
+}
+
+export function createServer({ dicomweb, demo, pacsName, modelDir = process.env.SAT_MODEL_DIR || join(root, 'model-assets', 'installed'), models }) {
+  const modelBase = resolve(modelDir);
+  const setting = modelSetting(models);
   return http.createServer(async (req, res) => {
     isolation(res);
     const path = new URL(req.url, 'http://x').pathname;
     try {
       if (path === '/app-config.js') {
         res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
-        return res.end(appConfigJs({ pacsName }));
+        return res.end(appConfigJs({ pacsName, models: setting }));
       }
       if (path === '/dicom-web' || path.startsWith('/dicom-web/')) {
         if (dicomweb) return proxy(req, res, dicomweb);
@@ -72,6 +84,12 @@ export function createServer({ dicomweb, demo, pacsName }) {
         const f = fileUnder(PLUGIN, path.slice('/sat/'.length));
         if (f) return sendFile(res, f, 'no-cache');
         res.writeHead(404, { 'Content-Type': 'text/plain' }); return res.end('not found (did npm run build:plugin run?)');
+      }
+      if (path.startsWith('/sat-models/')) {
+        // The worker HEADs files to see what is installed: a missing model is a 404, never index.html.
+        const f = fileUnder(modelBase, path.slice('/sat-models/'.length));
+        if (f) return sendFile(res, f, 'no-cache');
+        res.writeHead(404, { 'Content-Type': 'text/plain' }); return res.end(`model file not installed in ${modelBase} (npm run models:install -- DIR)`);
       }
       if (path === '/sw.js' || path === '/init-service-worker.js') {
         // No service worker: it would cache a stale plugin.
@@ -101,6 +119,10 @@ async function main() {
   const server = createServer({ dicomweb, demo, pacsName: dicomweb ? 'PACS' : 'Demo study' });
   server.listen(port, '127.0.0.1', () => {
     console.log(`Segment Any Tissue viewer: http://127.0.0.1:${port}/  (DICOMweb: ${dicomweb || 'built-in demo study'})`);
+    const modelDir = resolve(process.env.SAT_MODEL_DIR || join(root, 'model-assets', 'installed'));
+    console.log(existsSync(join(modelDir, 'manifest.json'))
+      ? `Learned models: ${modelDir} at /sat-models/`
+      : `Learned models: none installed in ${modelDir} (the viewer uses the embedded models; npm run models:install -- DIR)`);
   });
 }
 

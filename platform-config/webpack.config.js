@@ -1,7 +1,29 @@
 // Builds our OHIF plugin as ES modules into build/plugin/: extension.js and mode.js (loaded
 // by the prebuilt viewer via window.config.extensions / modes) plus the engine's Web Worker.
+const fs = require('fs');
 const path = require('path');
 const root = path.resolve(__dirname, '..');
+const ortDist = path.join(root, 'node_modules', 'onnxruntime-web', 'dist');
+// The runtime files onnxruntime-web's ESM build imports at run time (WebGPU/JSEP + threaded WASM).
+// We serve them from our own origin (/sat/ort/) and point ort.env.wasm.wasmPaths there.
+const ORT_RUNTIME = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
+
+/** Emits the ORT runtime files as plain assets under ort/ (no copy plugin dependency). */
+class OrtRuntimeAssets {
+  apply(compiler) {
+    const { RawSource } = compiler.webpack.sources;
+    compiler.hooks.thisCompilation.tap('OrtRuntimeAssets', (compilation) => {
+      compilation.hooks.processAssets.tap({ name: 'OrtRuntimeAssets', stage: compiler.webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+        for (const f of ORT_RUNTIME) {
+          const src = path.join(ortDist, f);
+          compilation.fileDependencies.add(src);
+          // minimized: keep terser off ORT's own .mjs (it is already built and self-references).
+          compilation.emitAsset(`ort/${f}`, new RawSource(fs.readFileSync(src)), { minimized: true });
+        }
+      });
+    });
+  }
+}
 
 module.exports = (env, argv) => ({
   mode: argv.mode || 'production',
@@ -22,6 +44,9 @@ module.exports = (env, argv) => ({
   },
   resolve: {
     extensions: ['.ts', '.tsx', '.js', '.mjs'],
+    // ORT's non-bundled ESM build: it loads its .mjs/.wasm from ort.env.wasm.wasmPaths (our origin)
+    // instead of inlining them, so threaded WASM workers start from a real same-origin URL.
+    alias: { 'onnxruntime-web$': path.join(ortDist, 'ort.min.mjs') },
     // The engine and the SEG writer are pure TS; keep Node built-ins out of the browser bundle.
     fallback: { fs: false, path: false, os: false, zlib: false, crypto: false, url: false, module: false, worker_threads: false, child_process: false },
   },
@@ -33,5 +58,6 @@ module.exports = (env, argv) => ({
       options: { transpileOnly: true, configFile: path.join(__dirname, 'tsconfig.plugin.json') },
     }],
   },
+  plugins: [new OrtRuntimeAssets()],
   performance: { hints: false },
 });

@@ -4,6 +4,8 @@
 //   npm start              the built-in demo study (no PACS needed)
 //   npm run start:pacs     the development Orthanc (scripts/pacs.sh start)
 //   SAT_DICOMWEB_URL=...   any DICOMweb PACS (proxied, so it needs no CORS)
+//   SAT_MODEL_DIR=...      learned models folder served at /sat-models/ (default model-assets/installed)
+//   SAT_MODELS='{...}'     the segmentAnyTissue.models setting (README, Learned models)
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -3,6 +3,7 @@
  * module. It adds the command and toolbar button; the mode puts the button in the toolbar.
  */
 import { setHostManagers } from './host-adapter';
+import { setModelConfig } from './model-config';
 import { runSegmentAnyTissue } from './sat-controller';
 import { showPanel } from '../panel/mount';
 import { toolbarButton } from './toolbar-button';
@@ -13,8 +14,9 @@ export const EXTENSION_ID = 'segment-any-tissue';
 const extension = {
   id: EXTENSION_ID,
   version: '0.1.0',
-  preRegistration({ servicesManager, commandsManager, extensionManager }: { servicesManager: unknown; commandsManager: unknown; extensionManager: unknown }) {
+  preRegistration({ servicesManager, commandsManager, extensionManager, appConfig, configuration }: { servicesManager: unknown; commandsManager: unknown; extensionManager: unknown; appConfig?: unknown; configuration?: unknown }) {
     setHostManagers({ servicesManager, commandsManager, extensionManager });
+    setModelConfig(appConfig, configuration);
   },
   getCommandsModule() {
     return {

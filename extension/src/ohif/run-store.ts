@@ -4,7 +4,8 @@ export type Phase = 'idle' | 'preparing' | 'running' | 'review' | 'accepted' | '
 export interface RunState {
   phase: Phase;
   message: string;
-  backend?: { encoder: string; segmenter: string; device: string; why: string };
+  /** kind: embedded, learned, or mixed (one stage each); device: WebGPU or WASM (threads); why: the reasons. */
+  backend?: { kind: 'embedded' | 'learned' | 'mixed'; encoder: string; segmenter: string; device: string; why: string };
   fraction: number;
   stage: string;
   secondsLeft?: number;

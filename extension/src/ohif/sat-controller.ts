@@ -8,6 +8,7 @@ import type { FromWorker, ToWorker } from '../worker/protocol';
 import { stowInstances } from '../dicomweb/stow';
 import * as hostAdapter from './host-adapter';
 import { runStore } from './run-store';
+import { modelConfig } from './model-config';
 
 let worker: Worker | undefined;
 let series: hostAdapter.ActiveSeries | undefined;
@@ -36,7 +37,7 @@ export async function runSegmentAnyTissue(): Promise<void> {
     resultSegmentationId = result.segmentationId;
     ourSegmentations.push(result.segmentationId);
     runStore.set({ phase: 'running', message: 'Segmenting…', annotatedSlices: ref.annotatedSlices, labels: names, confidence: new Array(series.geometry.dims[2]).fill(NaN) });
-    finalResult = await runInWorker({ type: 'run', image, referenceMask: ref.mask, labels: present });
+    finalResult = await runInWorker({ type: 'run', image, referenceMask: ref.mask, labels: present, models: modelConfig() });
     // Write the final label map (covers slices that were not streamed).
     const [w, h, n] = series.geometry.dims;
     for (let k = 0; k < n; k++) {
@@ -69,7 +70,7 @@ function runInWorker(msg: ToWorker): Promise<SegmentationResult> {
     w.onerror = (e) => { reject(new Error(`The segmentation worker failed: ${e.message || 'could not start'}`)); w.terminate(); };
     w.onmessage = (ev: MessageEvent<FromWorker>) => {
       const m = ev.data;
-      if (m.type === 'backend') runStore.set({ backend: { encoder: m.encoder, segmenter: m.segmenter, device: m.device, why: m.why } });
+      if (m.type === 'backend') runStore.set({ backend: { kind: m.kind, encoder: m.encoder, segmenter: m.segmenter, device: m.device, why: m.why } });
       else if (m.type === 'progress') {
         const el = (performance.now() - started) / 1000;
         const f = m.progress.fraction;

@@ -43,7 +43,8 @@ export function SatPanel({ onClose }: { onClose: () => void }) {
       </div>
       {s.backend && (
         <div style={{ marginTop: 4, color: '#9ac' }} data-testid="sat-backend">
-          Backend: embedded ({s.backend.encoder} + {s.backend.segmenter}), {s.backend.device} — {s.backend.why}
+          Backend: {s.backend.kind === 'mixed' ? 'learned + embedded' : s.backend.kind} models ({s.backend.encoder} + {s.backend.segmenter}),{' '}
+          <span data-testid="sat-device">{s.backend.device}</span> — {s.backend.why}
         </div>
       )}
       {busy && (
@@ -51,7 +52,7 @@ export function SatPanel({ onClose }: { onClose: () => void }) {
           <div style={{ background: '#222', height: 8, borderRadius: 4, marginTop: 6 }}>
             <div style={{ width: `${Math.round(s.fraction * 100)}%`, background: '#5acce6', height: 8, borderRadius: 4 }} data-testid="sat-progress" />
           </div>
-          <div style={{ marginTop: 4 }}>{s.stage} · {fmt(s.secondsLeft)}</div>
+          <div style={{ marginTop: 4 }} data-testid="sat-stage">{s.stage}{s.fraction > 0 ? ` · ${fmt(s.secondsLeft)}` : ''}</div>
           <button style={{ ...btn, background: '#a33' }} onClick={() => ctl.cancelRun()}>Cancel</button>
         </div>
       )}

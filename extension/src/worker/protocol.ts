@@ -1,10 +1,11 @@
 /** Messages between the viewer and the engine's Web Worker. */
 import type { ImageVolume, LabelVolume, Progress, SegmentationResult } from '../engine';
+import type { ModelSettings } from './model-settings';
 
-export type ToWorker = { type: 'run'; image: ImageVolume; referenceMask: LabelVolume; labels?: number[] };
+export type ToWorker = { type: 'run'; image: ImageVolume; referenceMask: LabelVolume; labels?: number[]; models?: ModelSettings };
 
 export type FromWorker =
-  | { type: 'backend'; encoder: string; segmenter: string; device: string; why: string }
+  | { type: 'backend'; kind: 'embedded' | 'learned' | 'mixed'; encoder: string; segmenter: string; device: string; why: string }
   | { type: 'progress'; progress: Progress }
   | { type: 'slice'; label: number; k: number; mask: Uint8Array; confidence: number }
   | { type: 'done'; result: SegmentationResult }

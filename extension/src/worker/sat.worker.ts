@@ -1,26 +1,48 @@
 /**
  * The Web Worker that runs the SAT engine, so the viewer never freezes. It receives the
- * volume and the reference mask (transferred, not copied), streams progress and finished
- * slices back, and posts the result. Cancel = the viewer terminates the worker.
+ * volume and the reference mask (transferred, not copied), loads the learned models the
+ * deployment setting selects (any mix with the embedded ones), streams download progress,
+ * progress and finished slices back, and posts the result. Cancel = the viewer terminates it.
  */
-import { defaultBackends, segmentVolume } from '../engine';
+import { Backends, embeddedBackends, segmentVolume } from '../engine';
+import { loadLearnedBackends, LearnedBackends } from '../models';
+import { backendReport } from './backend-report';
+import { chooseModels } from './choose-models';
+import { downloadProgress } from './download-progress';
+import { normaliseModelSettings } from './model-settings';
+import { configureOrtRuntime } from './ort-runtime';
 import type { FromWorker, ToWorker } from './protocol';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
+const stage = (text: string) => post({ type: 'progress', progress: { fraction: 0, stage: text, done: 0, total: 0 } });
 
 self.onmessage = async (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
   if (msg.type !== 'run') return;
+  let learned: LearnedBackends | undefined;
   try {
-    const backends = defaultBackends();
-    const hasGpu = typeof navigator !== 'undefined' && 'gpu' in navigator;
-    post({
-      type: 'backend',
-      encoder: backends.encoder.name,
-      segmenter: backends.segmenter.name,
-      device: 'CPU (WASM/JS)',
-      why: `embedded training-free models run on the CPU${hasGpu ? '' : '; this browser offers no WebGPU'}`,
-    });
+    const settings = normaliseModelSettings(msg.models);
+    stage('Looking for learned models…');
+    const choice = await chooseModels(settings, self.location.href);
+    const { threads } = configureOrtRuntime();
+    if (choice.encoder || choice.segmenter) {
+      learned = await loadLearnedBackends({
+        baseUrl: choice.baseUrl,
+        manifest: choice.manifest,
+        encoder: choice.encoder,
+        segmenter: choice.segmenter,
+        onProgress: downloadProgress(stage),
+      }).catch((e: Error) => {
+        // No silent fallback: a wrong or corrupt model stops the run with the file and mismatch named.
+        const err = new Error(`${e.message}. Reinstall it (npm run models:install -- DIR) or set segmentAnyTissue.models to "embedded" for that stage.`);
+        err.name = e.name === 'Error' ? 'ModelLoadError' : e.name;
+        throw err;
+      });
+    }
+    const backends: Backends = { ...embeddedBackends() };
+    if (learned?.encoder) backends.encoder = learned.encoder;
+    if (learned?.segmenter) backends.segmenter = learned.segmenter;
+    post(backendReport(backends, learned, choice.notes, threads, typeof navigator !== 'undefined' && 'gpu' in navigator));
     const result = await segmentVolume(
       { image: msg.image, referenceMask: msg.referenceMask, labels: msg.labels, backends },
       {
@@ -32,5 +54,7 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
   } catch (e) {
     const err = e as Error;
     post({ type: 'error', name: err?.name ?? 'Error', message: err?.message ?? String(e) });
+  } finally {
+    await learned?.dispose().catch(() => undefined);
   }
 };
