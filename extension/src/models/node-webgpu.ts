@@ -78,7 +78,7 @@ async function load(): Promise<Loaded> {
     return { why: `WebGPU in Node: the adapter request failed (${firstLine(e)})` };
   }
   if (!adapter) return { why: 'WebGPU in Node: Dawn found no GPU adapter (no Vulkan driver?)' };
-  const g = globalThis as { navigator?: Record<string, unknown> };
+  const g = globalThis as unknown as { navigator?: Record<string, unknown> };
   if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
   if (!g.navigator!.gpu) Object.defineProperty(g.navigator!, 'gpu', { value: gpu, configurable: true });
   const info = adapter.info ?? {};
