@@ -57,7 +57,10 @@ export function fetchSource(baseUrl: string, opts: FetchSourceOptions = {}): Mod
     description: base,
     async read(file, onProgress) {
       const url = base + file;
-      const cache = cacheName && caches ? await caches.open(cacheName) : undefined;
+      // The manifest is small and says what the model files must be: always fetched fresh, so a
+      // deployment that updates its models is not judged against a stale cached manifest.
+      const cacheable = file !== 'manifest.json';
+      const cache = cacheable && cacheName && caches ? await caches.open(cacheName) : undefined;
       const cached = cache ? await cache.match(url) : undefined;
       if (cached) {
         const b = new Uint8Array(await cached.arrayBuffer());

@@ -39,6 +39,11 @@ describe('fetchSource', () => {
       await evictCached('https://models.example/sat', 'm.onnx');
       await src.read('m.onnx');
       expect(calls.length).toBe(2);
+      // the manifest is never cached: an updated deployment is not checked against a stale one
+      await src.read('manifest.json');
+      await src.read('manifest.json');
+      expect(calls.filter((u) => u.endsWith('/manifest.json')).length).toBe(2);
+      expect([...store.keys()].some((u) => u.endsWith('manifest.json'))).toBe(false);
     } finally {
       delete (globalThis as { caches?: unknown }).caches;
     }
