@@ -63,7 +63,7 @@ export async function runSegmentAnyTissue(): Promise<void> {
     if (cancelRequested) throw cancelled();
     const writing = pendingResult;
     const skip = new Set(plan.correctedSlices); // corrected slices are written once, as corrected, at the end
-    runStore.set({ phase: 'running', message: `Segmenting… (${references})`, references, annotatedSlices: [...plan.drawnSlices, ...plan.correctedSlices], labels: names, confidence: new Array(grid.depth).fill(NaN) });
+    runStore.set({ phase: 'running', message: 'Segmenting…', references, annotatedSlices: [...plan.drawnSlices, ...plan.correctedSlices], labels: names, confidence: new Array(grid.depth).fill(NaN) });
     const engineResult = await runInWorker(
       { type: 'run', image, referenceMask: { ...s.geometry, data: plan.mask.slice() }, labels: plan.labels },
       (k, label, mask) => { if (!skip.has(k)) writing.writeSlice(k, label, mask); },
@@ -81,7 +81,7 @@ export async function runSegmentAnyTissue(): Promise<void> {
     for (const pl of engineResult.perLabel) pl.sliceConfidence.forEach((c, k) => { if (!Number.isNaN(c)) conf[k] = Number.isNaN(conf[k]) ? c : Math.min(conf[k], c); });
     for (const k of plan.correctedSlices) conf[k] = 1; // the user vouched for these
     const voxels = names.map((n) => finalLabels.reduce((a, v) => a + (v === n.value ? 1 : 0), 0));
-    runStore.set({ phase: 'review', fraction: 1, secondsLeft: 0, confidence: conf, seconds: engineResult.seconds, hasResult: true, message: `Done in ${engineResult.seconds.toFixed(1)} s: ${voxels.map((v) => `${v} voxels`).join(', ')}; ${references}.` });
+    runStore.set({ phase: 'review', fraction: 1, secondsLeft: 0, confidence: conf, seconds: engineResult.seconds, hasResult: true, message: `Done in ${engineResult.seconds.toFixed(1)} s: ${voxels.map((v) => `${v} voxels`).join(', ')}.` });
   } catch (e) {
     pendingResult?.remove(); // never leave a half-written result behind
     const err = e as Error;

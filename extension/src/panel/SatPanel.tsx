@@ -70,7 +70,7 @@ export function SatPanel({ onClose }: { onClose: () => void }) {
         </div>
       )}
       {s.export && <div style={{ marginTop: 6 }} data-testid="sat-export">{s.export.message}</div>}
-      {(s.phase === 'idle' || s.phase === 'error' || s.phase === 'cancelled') && (
+      {(s.phase === 'idle' || s.phase === 'error' || s.phase === 'cancelled') && !s.hasResult && (
         <div style={{ marginTop: 4, color: '#aaa' }}>Paint the tissue on one slice (Segmentation panel → brush), then press Segment Any Tissue.</div>
       )}
       {done && (
