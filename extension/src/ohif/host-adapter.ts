@@ -168,6 +168,10 @@ export function readReference(series: ActiveSeries, excludeIds: string[] = []): 
 export interface ResultSegmentation {
   segmentationId: string;
   writeSlice(k: number, label: number, mask: Uint8Array): void;
+  /** Set slice k to exactly this label map (segment indices), all labels at once. */
+  writeLabels(k: number, labels: ArrayLike<number>): void;
+  /** Colour one segment (RGBA 0–255) in the series' viewport. */
+  setColor(segmentIndex: number, rgba: number[]): void;
   /** Tell the viewer the pixels changed (batched by the caller). */
   refresh(): void;
   remove(): void;
@@ -194,6 +198,16 @@ export async function createResultSegmentation(series: ActiveSeries, label: stri
         else if (px[i] === labelValue) px[i] = 0;
       }
     },
+    writeLabels(k, labels) {
+      const lid = bySource.get(series.slices[k].imageId);
+      const img = lid && cornerstone.cache.getImage(lid);
+      if (!img) return;
+      const px = img.voxelManager ? img.voxelManager.getScalarData() : img.getPixelData();
+      for (let i = 0; i < w * h; i++) px[i] = labels[i];
+    },
+    setColor(segmentIndex, rgba) {
+      try { segmentationService.setSegmentColor(series.viewportId, segmentationId, segmentIndex, rgba); } catch { /* colour is cosmetic */ }
+    },
     refresh() {
       const trig = cornerstoneTools?.segmentation?.triggerSegmentationEvents?.triggerSegmentationDataModified;
       if (trig) trig(segmentationId);
@@ -203,6 +217,19 @@ export async function createResultSegmentation(series: ActiveSeries, label: stri
       segmentationService.remove(segmentationId);
     },
   };
+}
+
+/** The colour (RGBA) the viewer shows for a segment, if it can tell. */
+export function segmentColor(series: ActiveSeries, segmentationId: string, segmentIndex: number): number[] | undefined {
+  try {
+    const c = host().services.segmentationService.getSegmentColor(series.viewportId, segmentationId, segmentIndex);
+    return Array.isArray(c) || ArrayBuffer.isView(c) ? Array.from(c as ArrayLike<number>) : undefined;
+  } catch { return undefined; }
+}
+
+/** Whether the viewer still holds this segmentation (the user may have deleted it in the segmentation panel). */
+export function hasSegmentation(segmentationId: string): boolean {
+  try { return Boolean(host().services.segmentationService.getSegmentation(segmentationId)); } catch { return false; }
 }
 
 /** The series' instance metadata for our DICOM-SEG writer, in volume order. */

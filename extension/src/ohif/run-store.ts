@@ -14,6 +14,10 @@ export interface RunState {
   annotatedSlices: number[];
   labels: { value: number; name: string }[];
   seconds?: number;
+  /** Which slices the run used as references, e.g. "reference slices: 43 (drawn), 58 (corrected)". */
+  references?: string;
+  /** A finished result is on show (also after a later run was cancelled or failed). */
+  hasResult?: boolean;
   export?: { state: 'storing' | 'stored' | 'failed' | 'downloaded'; message: string };
 }
 

@@ -8,65 +8,101 @@ import type { FromWorker, ToWorker } from '../worker/protocol';
 import { stowInstances } from '../dicomweb/stow';
 import * as hostAdapter from './host-adapter';
 import { runStore } from './run-store';
+import { applyCorrections, collectCorrections, Correction, describeReferences, planReferences, SliceGrid } from './review/corrections';
+import { contrastingColor } from './review/colors';
 import { modelConfig } from './model-config';
 
 let worker: Worker | undefined;
 let series: hostAdapter.ActiveSeries | undefined;
+/** The result on show (review or accepted), and exactly what we wrote into it (segment index = reference label). */
 let result: hostAdapter.ResultSegmentation | undefined;
-let finalResult: SegmentationResult | undefined;
+let produced: Uint8Array | undefined;
+/** Slices the user corrected in the result, kept across runs. */
+let corrections: Correction[] = [];
 let resultSegmentationId: string | undefined;
 const ourSegmentations: string[] = [];
+/** Set by Cancel; checked between the steps before the worker starts. */
+let cancelRequested = false;
 
 function newWorker(): Worker {
   return new Worker(new URL('../worker/sat.worker.ts', import.meta.url), { type: 'module', name: 'segment-any-tissue' });
 }
 
+function cancelled(): Error { const e = new Error('Segmentation was cancelled.'); e.name = 'CancelledError'; return e; }
+const gridOf = (s: hostAdapter.ActiveSeries): SliceGrid => ({ width: s.geometry.dims[0], height: s.geometry.dims[1], depth: s.geometry.dims[2] });
+
+/** Corrections so far, plus what the user changed in the shown result since it was written. */
+function currentCorrections(s: hostAdapter.ActiveSeries): Correction[] {
+  if (!result || !produced || !series || series.displaySetInstanceUID !== s.displaySetInstanceUID) return [];
+  if (!hostAdapter.hasSegmentation(result.segmentationId)) return corrections; // the user deleted the result: keep earlier corrections only
+  const known = new Set(runStore.get().labels.map((l) => l.value));
+  const now = hostAdapter.readSegmentationVolume(s, result.segmentationId);
+  return collectCorrections(corrections, produced, now, gridOf(s), (i) => (known.has(i) ? i : undefined));
+}
+
 export async function runSegmentAnyTissue(): Promise<void> {
   const phase = runStore.get().phase;
   if (phase === 'running' || phase === 'preparing') return;
-  runStore.reset();
-  runStore.set({ phase: 'preparing', message: 'Reading the series…' });
+  cancelRequested = false;
+  const previous = runStore.get();
+  runStore.set({ phase: 'preparing', message: 'Reading the series…', fraction: 0, stage: '', export: undefined });
+  let pendingResult: hostAdapter.ResultSegmentation | undefined;
   try {
-    series = hostAdapter.activeSeries();
-    const ref = hostAdapter.readReference(series, ourSegmentations);
-    const image = await hostAdapter.gatherVolume(series, (d, n) => runStore.set({ stage: `Loading slice ${d} of ${n}`, fraction: 0 }));
-    const present = [...new Set(Array.from(ref.mask.data).filter((v) => v))].sort((a, b) => a - b);
-    const names = present.map((v) => ({ value: v, name: ref.segments.find((s) => s.index === v)?.label ?? `Segment ${v}` }));
-    if (result) { /* a previous, not-accepted result stays until discarded */ }
-    result = await hostAdapter.createResultSegmentation(series, `SAT: ${ref.label}`, names.map((n) => ({ index: n.value, label: n.name })));
-    resultSegmentationId = result.segmentationId;
-    ourSegmentations.push(result.segmentationId);
-    runStore.set({ phase: 'running', message: 'Segmenting…', annotatedSlices: ref.annotatedSlices, labels: names, confidence: new Array(series.geometry.dims[2]).fill(NaN) });
-    finalResult = await runInWorker({ type: 'run', image, referenceMask: ref.mask, labels: present, models: modelConfig() });
-    // Write the final label map (covers slices that were not streamed).
-    const [w, h, n] = series.geometry.dims;
-    for (let k = 0; k < n; k++) {
-      const sl = finalResult.labels.data.subarray(k * w * h, (k + 1) * w * h);
-      for (const l of present) {
-        const m = new Uint8Array(w * h);
-        for (let i = 0; i < w * h; i++) m[i] = sl[i] === l ? 1 : 0;
-        result.writeSlice(k, l, m);
-      }
-    }
-    result.refresh();
-    const conf = new Array(n).fill(NaN);
-    for (const pl of finalResult.perLabel) pl.sliceConfidence.forEach((c, k) => { if (!Number.isNaN(c)) conf[k] = Number.isNaN(conf[k]) ? c : Math.min(conf[k], c); });
-    runStore.set({ phase: 'review', fraction: 1, secondsLeft: 0, confidence: conf, seconds: finalResult.seconds, message: `Done in ${finalResult.seconds.toFixed(1)} s: ${finalResult.perLabel.map((p) => `${p.voxels} voxels`).join(', ')}` });
+    const s = hostAdapter.activeSeries();
+    const ref = hostAdapter.readReference(s, ourSegmentations);
+    const nextCorrections = currentCorrections(s);
+    const grid = gridOf(s);
+    const plan = planReferences(ref.mask.data, nextCorrections, grid);
+    if (!plan.labels.length) throw new Error('Nothing is left to segment: the corrections erased every drawn slice. Paint the tissue on a slice and run again.');
+    const references = describeReferences(plan);
+    const image = await hostAdapter.gatherVolume(s, (d, n) => runStore.set({ stage: `Loading slice ${d} of ${n}`, fraction: 0 }));
+    if (cancelRequested) throw cancelled();
+    const names = plan.labels.map((v) => ({ value: v, name: ref.segments.find((x) => x.index === v)?.label ?? `Segment ${v}` }));
+    pendingResult = await hostAdapter.createResultSegmentation(s, `SAT: ${ref.label}`, names.map((n) => ({ index: n.value, label: n.name })));
+    ourSegmentations.push(pendingResult.segmentationId);
+    for (const n of names) pendingResult.setColor(n.value, contrastingColor(hostAdapter.segmentColor(s, ref.segmentationId, n.value)));
+    if (cancelRequested) throw cancelled();
+    const writing = pendingResult;
+    const skip = new Set(plan.correctedSlices); // corrected slices are written once, as corrected, at the end
+    runStore.set({ phase: 'running', message: 'Segmenting…', references, annotatedSlices: [...plan.drawnSlices, ...plan.correctedSlices], labels: names, confidence: new Array(grid.depth).fill(NaN) });
+    const engineResult = await runInWorker(
+      { type: 'run', image, referenceMask: { ...s.geometry, data: plan.mask.slice() }, labels: plan.labels, models: modelConfig() },
+      (k, label, mask) => { if (!skip.has(k)) writing.writeSlice(k, label, mask); },
+      () => writing.refresh(),
+    );
+    const finalLabels = applyCorrections(engineResult.labels.data, plan, grid);
+    const len = grid.width * grid.height;
+    for (let k = 0; k < grid.depth; k++) writing.writeLabels(k, finalLabels.subarray(k * len, (k + 1) * len));
+    writing.refresh();
+    // The new result replaces the previous one; the user's own drawing is never touched.
+    if (result && result.segmentationId !== writing.segmentationId && hostAdapter.hasSegmentation(result.segmentationId)) result.remove();
+    series = s; result = writing; pendingResult = undefined; produced = finalLabels; corrections = nextCorrections;
+    resultSegmentationId = writing.segmentationId;
+    const conf = new Array(grid.depth).fill(NaN);
+    for (const pl of engineResult.perLabel) pl.sliceConfidence.forEach((c, k) => { if (!Number.isNaN(c)) conf[k] = Number.isNaN(conf[k]) ? c : Math.min(conf[k], c); });
+    for (const k of plan.correctedSlices) conf[k] = 1; // the user vouched for these
+    const voxels = names.map((n) => finalLabels.reduce((a, v) => a + (v === n.value ? 1 : 0), 0));
+    runStore.set({ phase: 'review', fraction: 1, secondsLeft: 0, confidence: conf, seconds: engineResult.seconds, hasResult: true, message: `Done in ${engineResult.seconds.toFixed(1)} s: ${voxels.map((v) => `${v} voxels`).join(', ')}.` });
   } catch (e) {
+    pendingResult?.remove(); // never leave a half-written result behind
     const err = e as Error;
-    if (err.name === 'CancelledError') { runStore.set({ phase: 'cancelled', message: 'Cancelled.' }); return; }
-    runStore.set({ phase: 'error', message: err.message });
+    // The previous result (if any) stays on show and can still be reviewed or exported.
+    if (err.name === 'CancelledError') {
+      runStore.set({ ...(result ? previous : {}), phase: 'cancelled', message: `Cancelled.${result ? ' The previous result is kept.' : ''}`, fraction: 0, stage: '', hasResult: Boolean(result) });
+      return;
+    }
+    runStore.set({ ...(result ? previous : {}), phase: 'error', message: err.message, hasResult: Boolean(result) });
     hostAdapter.notify(err.message, 'error');
   }
 }
 
-function runInWorker(msg: ToWorker): Promise<SegmentationResult> {
+function runInWorker(msg: ToWorker, onSlice: (k: number, label: number, mask: Uint8Array) => void, refresh: () => void): Promise<SegmentationResult> {
   worker?.terminate();
   const w = (worker = newWorker());
   const started = performance.now();
   let pending = false;
   return new Promise((resolve, reject) => {
-    cancelHook = () => { w.terminate(); worker = undefined; const e = new Error('Segmentation was cancelled.'); e.name = 'CancelledError'; reject(e); };
+    cancelHook = () => { w.terminate(); worker = undefined; reject(cancelled()); };
     w.onerror = (e) => { reject(new Error(`The segmentation worker failed: ${e.message || 'could not start'}`)); w.terminate(); };
     w.onmessage = (ev: MessageEvent<FromWorker>) => {
       const m = ev.data;
@@ -76,11 +112,11 @@ function runInWorker(msg: ToWorker): Promise<SegmentationResult> {
         const f = m.progress.fraction;
         runStore.set({ fraction: f, stage: m.progress.stage, secondsLeft: f > 0.02 ? (el * (1 - f)) / f : undefined });
       } else if (m.type === 'slice') {
-        result?.writeSlice(m.k, m.label, m.mask);
+        onSlice(m.k, m.label, m.mask);
         const conf = runStore.get().confidence.slice();
         conf[m.k] = Number.isNaN(conf[m.k]) ? m.confidence : Math.min(conf[m.k], m.confidence);
         runStore.set({ confidence: conf });
-        if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; result?.refresh(); }); }
+        if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; refresh(); }); }
       } else if (m.type === 'done') { cancelHook = undefined; w.terminate(); worker = undefined; resolve(m.result); }
       else if (m.type === 'error') { cancelHook = undefined; w.terminate(); worker = undefined; const e = new Error(m.message); e.name = m.name; reject(e); }
     };
@@ -90,7 +126,12 @@ function runInWorker(msg: ToWorker): Promise<SegmentationResult> {
 }
 
 let cancelHook: (() => void) | undefined;
-export function cancelRun(): void { cancelHook?.(); cancelHook = undefined; }
+export function cancelRun(): void {
+  const phase = runStore.get().phase;
+  if (phase !== 'running' && phase !== 'preparing') return;
+  cancelRequested = true;
+  cancelHook?.(); cancelHook = undefined;
+}
 
 /** Slices whose confidence is below the threshold, after the given one (wrapping). */
 export function nextDoubtfulSlice(after: number, threshold = 0.5): number | undefined {
@@ -111,17 +152,21 @@ export function goToNextDoubtful(): number | undefined {
 
 export function acceptResult(): void { runStore.set({ phase: 'accepted', message: 'Accepted. Export it as DICOM-SEG, or correct a slice and run again.' }); }
 export function discardResult(): void {
-  result?.remove();
-  result = undefined; finalResult = undefined; resultSegmentationId = undefined;
+  if (result && hostAdapter.hasSegmentation(result.segmentationId)) result.remove();
+  result = undefined; produced = undefined; corrections = []; resultSegmentationId = undefined;
   runStore.reset();
 }
 
 export async function buildSegBytes(): Promise<{ bytes: Uint8Array; name: string }> {
-  if (!series || !finalResult) throw new Error('There is no result to export yet.');
+  if (!series || !result) throw new Error('There is no result to export yet.');
+  if (!hostAdapter.hasSegmentation(result.segmentationId)) throw new Error('The result segmentation was removed from the viewer; run Segment Any Tissue again.');
+  // What the viewer shows now, touch-ups included; segments the result does not know are left out.
   const { writeBinarySeg, genericTissue } = await import('../dicom-seg');
   const labels = runStore.get().labels;
+  const known = new Set(labels.map((l) => l.value));
+  const shown = hostAdapter.readSegmentationVolume(series, result.segmentationId).map((v) => (known.has(v) ? v : 0));
   const segments = labels.map((l) => ({ ...genericTissue(l.value, 'SEMIAUTOMATIC'), label: l.name }));
-  const out = writeBinarySeg({ source: hostAdapter.instanceMetas(series), labels: finalResult.labels, segments, seriesDescription: 'Segment Any Tissue', contentLabel: 'SAT' });
+  const out = writeBinarySeg({ source: hostAdapter.instanceMetas(series), labels: { ...series.geometry, data: shown }, segments, seriesDescription: 'Segment Any Tissue', contentLabel: 'SAT' });
   return { bytes: out.bytes, name: `sat-seg-${out.seriesInstanceUID}.dcm` };
 }
 
@@ -159,10 +204,19 @@ export async function storeSeg(): Promise<void> {
 
 export const currentResultSegmentationId = () => resultSegmentationId;
 
+function readAsBase64(id: string): string {
+  const v = hostAdapter.readSegmentationVolume(hostAdapter.activeSeries(), id);
+  let b = '';
+  for (let i = 0; i < v.length; i += 0x8000) b += String.fromCharCode(...v.subarray(i, i + 0x8000));
+  return btoa(b);
+}
+
 /** Diagnostics for scripted checks (the e2e test): the series geometry and the result as the viewer holds it. */
 (globalThis as Record<string, unknown>).__segmentAnyTissue = {
   series: () => { const s = hostAdapter.activeSeries(); return { geometry: s.geometry, imageIds: s.slices.map((x) => x.imageId) }; },
-  readResult: () => { const id = resultSegmentationId; if (!id) return undefined; const s = hostAdapter.activeSeries(); const v = hostAdapter.readSegmentationVolume(s, id); let b = ''; for (let i = 0; i < v.length; i += 0x8000) b += String.fromCharCode(...v.subarray(i, i + 0x8000)); return btoa(b); },
+  readResult: () => (resultSegmentationId ? readAsBase64(resultSegmentationId) : undefined),
+  readSegmentation: (id: string) => readAsBase64(id),
+  resultId: () => resultSegmentationId,
   pixelToPage: (k: number) => hostAdapter.pixelToPageAffine(hostAdapter.activeSeries(), k),
   showSlice: (k: number) => hostAdapter.showSlice(hostAdapter.activeSeries(), k),
 };

@@ -20,7 +20,7 @@ function fmt(s?: number): string {
 function ConfidenceStrip({ s }: { s: RunState }) {
   if (!s.confidence.length) return null;
   return (
-    <div title="Per-slice confidence (green high, red low, grey not segmented, blue: your drawing)" style={{ display: 'flex', height: 14, marginTop: 6 }} data-testid="sat-confidence">
+    <div title="Per-slice confidence (green high, red low, grey not segmented, blue: reference slices, drawn or corrected)" style={{ display: 'flex', height: 14, marginTop: 6 }} data-testid="sat-confidence">
       {s.confidence.map((c, k) => {
         const ref = s.annotatedSlices.includes(k);
         const bg = ref ? '#348cfd' : Number.isNaN(c) ? '#444' : `hsl(${Math.round(120 * Math.max(0, Math.min(1, c)))},70%,45%)`;
@@ -34,7 +34,7 @@ export function SatPanel({ onClose }: { onClose: () => void }) {
   const [s, setS] = useState<RunState>(runStore.get());
   useEffect(() => { const off = runStore.subscribe(setS); return () => { off(); }; }, []);
   const busy = s.phase === 'running' || s.phase === 'preparing';
-  const done = s.phase === 'review' || s.phase === 'accepted';
+  const done = !busy && (s.phase === 'review' || s.phase === 'accepted' || Boolean(s.hasResult));
   return (
     <div style={box} data-testid="sat-panel">
       <div style={{ display: 'flex', justifyContent: 'space-between' }}>
@@ -53,10 +53,11 @@ export function SatPanel({ onClose }: { onClose: () => void }) {
             <div style={{ width: `${Math.round(s.fraction * 100)}%`, background: '#5acce6', height: 8, borderRadius: 4 }} data-testid="sat-progress" />
           </div>
           <div style={{ marginTop: 4 }} data-testid="sat-stage">{s.stage}{s.fraction > 0 ? ` · ${fmt(s.secondsLeft)}` : ''}</div>
-          <button style={{ ...btn, background: '#a33' }} onClick={() => ctl.cancelRun()}>Cancel</button>
+          <button style={{ ...btn, background: '#a33' }} data-testid="sat-cancel" onClick={() => ctl.cancelRun()}>Cancel</button>
         </div>
       )}
       <div style={{ marginTop: 6 }} data-testid="sat-message">{s.message}</div>
+      {s.references && (s.phase !== 'idle') && <div style={{ marginTop: 4, color: '#9ac' }} data-testid="sat-references">{s.references}</div>}
       <ConfidenceStrip s={s} />
       {done && (
         <div>
@@ -70,8 +71,11 @@ export function SatPanel({ onClose }: { onClose: () => void }) {
         </div>
       )}
       {s.export && <div style={{ marginTop: 6 }} data-testid="sat-export">{s.export.message}</div>}
-      {(s.phase === 'idle' || s.phase === 'error' || s.phase === 'cancelled') && (
+      {(s.phase === 'idle' || s.phase === 'error' || s.phase === 'cancelled') && !s.hasResult && (
         <div style={{ marginTop: 4, color: '#aaa' }}>Paint the tissue on one slice (Segmentation panel → brush), then press Segment Any Tissue.</div>
+      )}
+      {done && (
+        <div style={{ marginTop: 4, color: '#aaa' }}>To correct: make the SAT segmentation active, fix slices with the brush or eraser (erasing a slice empty means the tissue ends there), and press Segment Any Tissue again.</div>
       )}
     </div>
   );
