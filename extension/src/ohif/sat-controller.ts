@@ -165,7 +165,9 @@ export async function buildSegBytes(): Promise<{ bytes: Uint8Array; name: string
   const labels = runStore.get().labels;
   const known = new Set(labels.map((l) => l.value));
   const shown = hostAdapter.readSegmentationVolume(series, result.segmentationId).map((v) => (known.has(v) ? v : 0));
-  const segments = labels.map((l) => ({ ...genericTissue(l.value, 'SEMIAUTOMATIC'), label: l.name }));
+  // The colour the viewer shows goes into the SEG, so a reopened study shows the same colour.
+  const rgb = (v: number) => { const c = hostAdapter.segmentColor(series!, result!.segmentationId, v); return c && c.length >= 3 ? [c[0], c[1], c[2]] as [number, number, number] : undefined; };
+  const segments = labels.map((l) => ({ ...genericTissue(l.value, 'SEMIAUTOMATIC'), label: l.name, colour: rgb(l.value) }));
   const out = writeBinarySeg({ source: hostAdapter.instanceMetas(series), labels: { ...series.geometry, data: shown }, segments, seriesDescription: 'Segment Any Tissue', contentLabel: 'SAT' });
   return { bytes: out.bytes, name: `sat-seg-${out.seriesInstanceUID}.dcm` };
 }
