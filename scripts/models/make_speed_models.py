@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 """Full-size graphs of the real architectures with random weights, for the speed benchmark only
 (speed does not depend on weight values). onnx helper API only. Never committed, never in CI tests.
-Usage: /usr/bin/python3 scripts/models/make_speed_models.py OUT_DIR [dinov2-s14 dinov2-b14 sam-b-encoder sam-decoder]
-Approximations (noted in the benchmark output): no SAM relative position terms; the decoder is
-SAM's two-way transformer (2 layers, dim 256) + output upscaling with the same tensor sizes."""
+Usage: /usr/bin/python3 scripts/models/make_speed_models.py OUT_DIR [dinov2-s14 dinov2-b14 sam-b-encoder
+       mobilesam-encoder sam-decoder]
+The encoders follow the ops torch.onnx (opset 17) emits for the real modules: LayerNormalization,
+GELU as x*(1+erf(x/sqrt2))*0.5, BatchNorm folded into convs, constant-folded index gathers.
+Approximation (noted in the benchmark output): the decoder is SAM's two-way transformer
+(2 layers, dim 256) + output upscaling with the same tensor sizes, not the export op for op."""
 import os, sys
 import numpy as np
 import onnx
@@ -31,8 +34,16 @@ class G:
         return name
     def linear(self, x, din, dout):
         return self.n('Add', [self.n('MatMul', [x, self.w((din, dout))]), self.w((dout,))])
-    def ln(self, x, d, axis=-1):
-        return self.n('LayerNormalization', [x, self.w((d,), 1.0), self.w((d,))], axis=axis, epsilon=1e-6)
+    def arr(self, a):
+        self.k += 1
+        name = f'a_{self.k}'
+        self.inits.append(nh.from_array(np.asarray(a, np.float32), name))
+        return name
+    def k_next(self, stem):
+        self.k += 1
+        return f'{stem}_{self.k}'
+    def ln(self, x, d, axis=-1, eps=1e-6):
+        return self.n('LayerNormalization', [x, self.w((d,), 1.0), self.w((d,))], axis=axis, epsilon=eps)
     def gelu(self, x):
         e = self.n('Erf', [self.n('Div', [x, self.c(1.4142135, np.float32)])])
         return self.n('Mul', [self.n('Mul', [x, self.n('Add', [e, self.c(1.0, np.float32)])]), self.c(0.5, np.float32)])
@@ -75,34 +86,153 @@ def dinov2(path, d, depth, heads, size=518):
     save(g, path, 'dinov2', [h.make_tensor_value_info('pixel_values', T.FLOAT, [1, 3, size, size])],
          [h.make_tensor_value_info('last_hidden_state', T.FLOAT, [1, gs * gs + 1, d])])
 
+def rel_table(q, k, hd):
+    """SAM's get_rel_pos result: the [q, k, head_dim] gather of rel_pos (2*size-1, head_dim) by the
+    constant index q-k+size-1. torch.onnx folds that Gather of a parameter into an initializer."""
+    table = rng.standard_normal((2 * max(q, k) - 1, hd)).astype(np.float32) * 0.02
+    idx = np.arange(q)[:, None] - np.arange(k)[None, :] + (k - 1)
+    return table[idx]
+
+def sam_attention(g, x, b, hh, ww, d, heads):
+    """segment_anything.modeling.image_encoder.Attention as torch.onnx exports it (opset 17):
+    one qkv Linear, (q*scale) @ k^T, decomposed relative position terms as two Einsums added to
+    the [b*heads, h, w, h, w] view of the scores, softmax, @ v, proj. x: [b, h, w, d]."""
+    hd, t, bh = d // heads, hh * ww, b * heads
+    qkv = g.n('Reshape', [g.linear(x, d, 3 * d), g.c([b, t, 3, heads, hd])])
+    qkv = g.n('Reshape', [g.n('Transpose', [qkv], perm=[2, 0, 3, 1, 4]), g.c([3, bh, t, hd])])
+    q, k, v = [g.k_next(f'qkv{i}') for i in range(3)]
+    g.nodes.append(h.make_node('Split', [qkv, g.c([1, 1, 1])], [q, k, v], axis=0))
+    q, k, v = (g.n('Squeeze', [z, g.c([0])]) for z in (q, k, v))
+    s = g.n('MatMul', [g.n('Mul', [q, g.c(hd ** -0.5, np.float32)]), g.n('Transpose', [k], perm=[0, 2, 1])])
+    rq = g.n('Reshape', [q, g.c([bh, hh, ww, hd])])
+    rel_h = g.n('Einsum', [rq, g.arr(rel_table(hh, hh, hd))], equation='bhwc,hkc->bhwk')
+    rel_w = g.n('Einsum', [rq, g.arr(rel_table(ww, ww, hd))], equation='bhwc,wkc->bhwk')
+    s = g.n('Reshape', [s, g.c([bh, hh, ww, hh, ww])])
+    s = g.n('Add', [g.n('Add', [s, g.n('Unsqueeze', [rel_h, g.c([4])])]), g.n('Unsqueeze', [rel_w, g.c([3])])])
+    s = g.n('Softmax', [g.n('Reshape', [s, g.c([bh, t, t])])], axis=-1)
+    o = g.n('Reshape', [g.n('MatMul', [s, v]), g.c([b, heads, hh, ww, hd])])
+    o = g.n('Reshape', [g.n('Transpose', [o], perm=[0, 2, 3, 1, 4]), g.c([b, hh, ww, d])])
+    return g.linear(o, d, d)
+
+def window_partition(g, x, hh, ww, c, win):
+    """[1,hh,ww,c] -> zero pad bottom/right to whole windows -> [n, win, win, c] (SAM and TinyViT)."""
+    ph, pw = -hh % win, -ww % win
+    if ph or pw: x = g.n('Pad', [x, g.c([0, 0, 0, 0, 0, ph, pw, 0])])
+    nh, nw = (hh + ph) // win, (ww + pw) // win
+    x = g.n('Transpose', [g.n('Reshape', [x, g.c([1, nh, win, nw, win, c])])], perm=[0, 1, 3, 2, 4, 5])
+    return g.n('Reshape', [x, g.c([nh * nw, win, win, c])]), nh, nw
+
+def window_unpartition(g, x, hh, ww, c, win, nh, nw):
+    x = g.n('Reshape', [x, g.c([1, nh, nw, win, win, c])])
+    x = g.n('Reshape', [g.n('Transpose', [x], perm=[0, 1, 3, 2, 4, 5]), g.c([1, nh * win, nw * win, c])])
+    if nh * win != hh or nw * win != ww:
+        x = g.n('Slice', [x, g.c([0, 0]), g.c([hh, ww]), g.c([1, 2])])
+    return x
+
+def layernorm2d(g, x, c, eps=1e-6):
+    """SAM's LayerNorm2d over channels of [1,c,h,w], exported op by op (mean, var, sqrt, affine)."""
+    u = g.n('ReduceMean', [x], axes=[1], keepdims=1)
+    xc = g.n('Sub', [x, u])
+    var = g.n('ReduceMean', [g.n('Pow', [xc, g.c(2.0, np.float32)])], axes=[1], keepdims=1)
+    y = g.n('Div', [xc, g.n('Sqrt', [g.n('Add', [var, g.c(eps, np.float32)])])])
+    return g.n('Add', [g.n('Mul', [y, g.w((c, 1, 1), 1.0)]), g.w((c, 1, 1))])
+
+def sam_neck(g, x, cin):
+    """[1,cin,64,64] -> Conv1x1 -> LayerNorm2d -> Conv3x3 -> LayerNorm2d -> [1,256,64,64] (no biases)."""
+    x = layernorm2d(g, g.n('Conv', [x, g.w((256, cin, 1, 1))], kernel_shape=[1, 1]), 256)
+    x = layernorm2d(g, g.n('Conv', [x, g.w((256, 256, 3, 3))], kernel_shape=[3, 3], pads=[1, 1, 1, 1]), 256)
+    g.nodes.append(h.make_node('Identity', [x], ['image_embeddings']))
+
 def sam_encoder(path, d=768, depth=12, heads=12, global_layers=(2, 5, 8, 11), win=14):
+    """SAM ViT-B image encoder (segment_anything ImageEncoderViT): 16x16 patches of 1024^2 -> 64x64,
+    absolute position embedding, 12 blocks (14x14 windows, global attention in blocks 2,5,8,11,
+    decomposed relative positions everywhere), pre-norm blocks where norm1 runs before the window
+    padding and the MLP on the unpadded 64x64 tokens, as in Block.forward; neck to 256x64x64."""
     g = G()
     x = g.n('Conv', ['input_image', g.w((d, 3, 16, 16)), g.w((d,))], kernel_shape=[16, 16], strides=[16, 16])
     x = g.n('Transpose', [x], perm=[0, 2, 3, 1])                                   # [1,64,64,d]
     x = g.n('Add', [x, g.w((1, 64, 64, d))])
     for i in range(depth):
+        y = g.ln(x, d)
         if i in global_layers:
-            t = g.n('Reshape', [x, g.c([1, 4096, d])])
-            t = vit_block(g, t, 1, 4096, d, heads)
-            x = g.n('Reshape', [t, g.c([1, 64, 64, d])])
+            y = sam_attention(g, y, 1, 64, 64, d, heads)
         else:
-            # windowed attention: pad 64 -> 70, 5x5 windows of 14x14, attention per window
-            p = g.n('Pad', [x, g.c([0, 0, 0, 0, 0, 6, 6, 0])])
-            p = g.n('Reshape', [p, g.c([1, 5, win, 5, win, d])])
-            p = g.n('Transpose', [p], perm=[0, 1, 3, 2, 4, 5])
-            p = g.n('Reshape', [p, g.c([25, win * win, d])])
-            p = vit_block(g, p, 25, win * win, d, heads)
-            p = g.n('Reshape', [p, g.c([1, 5, 5, win, win, d])])
-            p = g.n('Transpose', [p], perm=[0, 1, 3, 2, 4, 5])
-            p = g.n('Reshape', [p, g.c([1, 70, 70, d])])
-            x = g.n('Slice', [p, g.c([0, 0]), g.c([64, 64]), g.c([1, 2])])
-    x = g.n('Transpose', [x], perm=[0, 3, 1, 2])
-    x = g.n('Conv', [x, g.w((256, d, 1, 1))], kernel_shape=[1, 1])
-    x = g.n('Transpose', [g.ln(g.n('Transpose', [x], perm=[0, 2, 3, 1]), 256)], perm=[0, 3, 1, 2])
-    x = g.n('Conv', [x, g.w((256, 256, 3, 3))], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
-    x = g.n('Transpose', [g.ln(g.n('Transpose', [x], perm=[0, 2, 3, 1]), 256)], perm=[0, 3, 1, 2])
-    g.nodes.append(h.make_node('Identity', [x], ['image_embeddings']))
+            y, nh, nw = window_partition(g, y, 64, 64, d, win)                      # [25,14,14,d]
+            y = sam_attention(g, y, nh * nw, win, win, d, heads)
+            y = window_unpartition(g, y, 64, 64, d, win, nh, nw)
+        x = g.n('Add', [x, y])
+        x = g.n('Add', [x, g.mlp(g.ln(x, d), d, 4 * d)])
+    sam_neck(g, g.n('Transpose', [x], perm=[0, 3, 1, 2]), d)
     save(g, path, 'sam_encoder', [h.make_tensor_value_info('input_image', T.FLOAT, [1, 3, 1024, 1024])],
+         [h.make_tensor_value_info('image_embeddings', T.FLOAT, [1, 256, 64, 64])])
+
+def conv_bn(g, x, cin, cout, k, stride=1, groups=1):
+    """TinyViT Conv2d_BN; torch.onnx's eval export folds the BatchNorm into the conv's weight and bias."""
+    return g.n('Conv', [x, g.w((cout, cin // groups, k, k), (2.0 / (cin // groups * k * k)) ** 0.5), g.w((cout,))],
+               kernel_shape=[k, k], strides=[stride, stride], pads=[k // 2] * 4, group=groups)
+
+def mbconv(g, x, c, expand=4):
+    hid = c * expand
+    y = g.gelu(conv_bn(g, x, c, hid, 1))
+    y = g.gelu(conv_bn(g, y, hid, hid, 3, groups=hid))
+    return g.gelu(g.n('Add', [conv_bn(g, y, hid, c, 1), x]))
+
+def patch_merging(g, x, cin, cout, stride):
+    """[1,cin,H,W] -> 1x1 conv, GELU, depthwise 3x3 (stride 2, or 1 for MobileSAM's last merge), GELU, 1x1."""
+    y = g.gelu(conv_bn(g, x, cin, cout, 1))
+    y = g.gelu(conv_bn(g, y, cout, cout, 3, stride=stride, groups=cout))
+    return conv_bn(g, y, cout, cout, 1)
+
+def tinyvit_attention(g, x, b, n, d, heads):
+    """TinyViT Attention (key_dim = d/heads, attn_ratio 1): LayerNorm, qkv Linear viewed per head and
+    split, (q @ k^T) * scale + the constant [heads, n, n] attention bias, softmax, @ v, proj. x: [b,n,d]."""
+    kd = d // heads
+    qkv = g.n('Reshape', [g.linear(g.ln(x, d, eps=1e-5), d, 3 * d), g.c([b, n, heads, 3 * kd])])
+    q, k, v = [g.k_next(f'qkv{i}') for i in range(3)]
+    g.nodes.append(h.make_node('Split', [qkv, g.c([kd, kd, kd])], [q, k, v], axis=3))
+    q, k, v = (g.n('Transpose', [z], perm=[0, 2, 1, 3]) for z in (q, k, v))
+    s = g.n('Mul', [g.n('MatMul', [q, g.n('Transpose', [k], perm=[0, 1, 3, 2])]), g.c(kd ** -0.5, np.float32)])
+    s = g.n('Softmax', [g.n('Add', [s, g.w((heads, n, n), 1.0)])], axis=-1)
+    o = g.n('Reshape', [g.n('Transpose', [g.n('MatMul', [s, v])], perm=[0, 2, 1, 3]), g.c([b, n, d])])
+    return g.linear(o, d, d)
+
+def tinyvit_block(g, x, res, d, heads, win):
+    """TinyViTBlock on x [1, res*res, d]: windowed attention + residual, depthwise 3x3 local conv,
+    then the MLP (LayerNorm, fc1, GELU, fc2) + residual."""
+    if res == win:
+        a = tinyvit_attention(g, x, 1, res * res, d, heads)
+    else:
+        y, nh, nw = window_partition(g, g.n('Reshape', [x, g.c([1, res, res, d])]), res, res, d, win)
+        y = tinyvit_attention(g, g.n('Reshape', [y, g.c([nh * nw, win * win, d])]), nh * nw, win * win, d, heads)
+        y = window_unpartition(g, g.n('Reshape', [y, g.c([nh * nw, win, win, d])]), res, res, d, win, nh, nw)
+        a = g.n('Reshape', [y, g.c([1, res * res, d])])
+    x = g.n('Add', [x, a])
+    y = g.n('Reshape', [g.n('Transpose', [x], perm=[0, 2, 1]), g.c([1, d, res, res])])
+    y = conv_bn(g, y, d, d, 3, groups=d)
+    x = g.n('Transpose', [g.n('Reshape', [y, g.c([1, d, res * res])])], perm=[0, 2, 1])
+    return g.n('Add', [x, g.mlp(g.ln(x, d, eps=1e-5), d, 4 * d)])
+
+def mobilesam_encoder(path):
+    """MobileSAM image encoder: TinyViT-5M (embed dims 64/128/160/320, depths 2/2/6/2, heads 2/4/5/10,
+    windows 7/7/14/7) on 1024^2: conv stem to 256x256x64, an MBConv stage, three attention stages
+    with windowed attention (128^2, 64^2, 64^2 tokens; the last merge keeps stride 1), SAM's neck."""
+    g = G()
+    x = g.gelu(conv_bn(g, 'input_image', 3, 32, 3, stride=2))
+    x = conv_bn(g, x, 32, 64, 3, stride=2)                                           # [1,64,256,256]
+    for _ in range(2): x = mbconv(g, x, 64)
+    x = patch_merging(g, x, 64, 128, 2)                                              # [1,128,128,128]
+    res = 128
+    x = g.n('Transpose', [g.n('Reshape', [x, g.c([1, 128, res * res])])], perm=[0, 2, 1])
+    for d, depth, heads, win, nxt, stride in ((128, 2, 4, 7, 160, 2), (160, 6, 5, 14, 320, 1), (320, 2, 10, 7, None, 1)):
+        for _ in range(depth): x = tinyvit_block(g, x, res, d, heads, win)
+        if nxt:
+            y = g.n('Reshape', [g.n('Transpose', [x], perm=[0, 2, 1]), g.c([1, d, res, res])])
+            res //= stride
+            y = patch_merging(g, y, d, nxt, stride)
+            x = g.n('Transpose', [g.n('Reshape', [y, g.c([1, nxt, res * res])])], perm=[0, 2, 1])
+    x = g.n('Transpose', [g.n('Reshape', [x, g.c([1, 64, 64, 320])])], perm=[0, 3, 1, 2])
+    sam_neck(g, x, 320)
+    save(g, path, 'mobilesam_encoder', [h.make_tensor_value_info('input_image', T.FLOAT, [1, 3, 1024, 1024])],
          [h.make_tensor_value_info('image_embeddings', T.FLOAT, [1, 256, 64, 64])])
 
 def sam_decoder(path, npts=2):
@@ -164,6 +294,7 @@ BUILDERS = {
     'dinov2-s14': lambda p: dinov2(p, 384, 12, 6),
     'dinov2-b14': lambda p: dinov2(p, 768, 12, 12),
     'sam-b-encoder': sam_encoder,
+    'mobilesam-encoder': mobilesam_encoder,
     'sam-decoder': sam_decoder,
 }
 

@@ -1,32 +1,55 @@
 /**
  * Speed of the learned path on onnxruntime-web (wasm) with full-size graphs of the real
  * architectures carrying random weights (generated here by scripts/models/make_speed_models.py;
- * never committed). Prints the median of several runs per stage, through the same classes the
- * product uses (preprocessing and output mapping included), and the process memory.
- * Usage: npm run bench:learned [-- runs]   (env SAT_BENCH_MODELS=dinov2-s14,sam-b-encoder,...)
+ * never committed). Each stage runs in its own child process, through the same classes the
+ * product uses (preprocessing and output mapping included), so its peak RSS is its own (WASM
+ * memory never shrinks). Prints per-slice medians, threads, peak RSS and the load average.
+ * Usage: npm run bench:models [-- runs]
+ *   env SAT_BENCH_MODELS=dinov2-s14,sam-b-encoder,mobilesam-encoder,sam-decoder (also dinov2-b14)
+ *   env SAT_WASM_THREADS=N  (default: every core; see configureWasmThreads)
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Dinov2PatchEncoder, ModelEntry, ModelSession, SamSegmenter } from '../../extension/src/models';
-import { ort } from '../../extension/src/models/ort-session';
+import { configureWasmThreads, ort } from '../../extension/src/models/ort-session';
 import type { SegmenterImage } from '../../extension/src/engine/segmenters/promptable-segmenter';
 
 const REPO = path.resolve(__dirname, '../..', fs.existsSync(path.resolve(__dirname, '../../package.json')) ? '' : '..');
 const DIR = path.join(REPO, 'model-assets', 'generated', 'speed');
-const RUNS = Number(process.argv[2] ?? 3);
 // SAT_BENCH_PROVIDER=webgpu times the GPU (in Node through Dawn: npm "webgpu" + a Vulkan driver).
 const PROVIDER = (process.env.SAT_BENCH_PROVIDER ?? 'wasm') as 'wasm' | 'webgpu';
 if (PROVIDER === 'webgpu') process.env.SAT_NODE_WEBGPU ??= '1';
 const MEAN: [number, number, number] = [0.485, 0.456, 0.406];
 const STD: [number, number, number] = [0.229, 0.224, 0.225];
+const STAGES = ['dinov2-s14', 'dinov2-b14', 'sam-b-encoder', 'mobilesam-encoder', 'sam-decoder'] as const;
+type Stage = (typeof STAGES)[number];
+
+/** Published figures of the onnxruntime segment-anything example (js/segment-anything README). */
+const PUBLISHED: Partial<Record<Stage, string>> = {
+  'sam-b-encoder': '~45 s (ORT SAM example, WASM)',
+  'sam-decoder': '~0.2 s (ORT SAM example, WASM)',
+};
+
+interface StageResult {
+  stage: Stage;
+  what: string;
+  medianS: number;
+  runsS: number[];
+  /** CPU seconds per run (all threads): the work done, less sensitive to other load than wall time. */
+  cpuS: number;
+  threads: number;
+  peakRssMiB: number;
+  load: [number, number];
+  /** Where the stage ran (WASM threads, or WebGPU and its adapter). */
+  ranOn: string;
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
-const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
 function slice(): SegmenterImage {
   const w = 512;
@@ -35,15 +58,20 @@ function slice(): SegmenterImage {
   return { data, width: w, height: w, channels: 1, pixelSpacing: [0.8, 0.8], modality: 'CT' };
 }
 
-async function timeIt(label: string, n: number, f: () => Promise<unknown>): Promise<void> {
-  await f(); // warm-up (first run compiles kernels / allocates)
+/** One warm-up run (kernel set-up, arena growth), then n timed runs: wall seconds and median CPU seconds. */
+async function timeRuns(n: number, f: () => Promise<unknown>): Promise<{ t: number[]; cpu: number }> {
+  await f();
   const t: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < n; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await f();
-    t.push(performance.now() - t0);
+    t.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e6);
   }
-  console.log(`${label.padEnd(44)} median ${(median(t) / 1000).toFixed(3)} s over ${n} runs [${t.map((x) => (x / 1000).toFixed(2)).join(', ')}]  rss ${mib(process.memoryUsage().rss)}`);
+  return { t, cpu: median(cpu) };
 }
 
 function dinoEntry(id: string, dim: number): ModelEntry {
@@ -54,46 +82,97 @@ function dinoEntry(id: string, dim: number): ModelEntry {
   };
 }
 
-async function main(): Promise<void> {
-  const want = (process.env.SAT_BENCH_MODELS ?? 'dinov2-s14,sam-b-encoder,sam-decoder').split(',');
-  if (want.includes('sam-b-encoder') && !want.includes('sam-decoder')) want.push('sam-decoder');
-  execFileSync(process.env.SAT_PYTHON ?? '/usr/bin/python3', [path.join(REPO, 'scripts/models/make_speed_models.py'), DIR, ...want], { stdio: 'inherit' });
-  console.log(`onnxruntime-web ${ort.env.versions?.web ?? ''} ${PROVIDER}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), wasm threads ${ort.env.wasm.numThreads ?? 'default'}; 512×512 CT slice`);
+function samEntry(encoderFile: string): ModelEntry {
+  return {
+    id: encoderFile.replace(/\.onnx$/, ''), contract: 'sam-promptable-segmenter',
+    preprocessing: { inputSize: 1024, mean: MEAN, std: STD, channelOrder: 'RGB' },
+    files: {
+      encoder: { file: encoderFile, inputs: [{ name: 'input_image', dtype: 'float32', shape: [1, 3, 1024, 1024] }], outputs: [{ name: 'image_embeddings', dtype: 'float32', shape: [1, 256, 64, 64] }] },
+      decoder: { file: 'sam-decoder.onnx', inputs: [], outputs: [] },
+    },
+  };
+}
+
+let ranOn = '';
+const session = async (f: string) => {
+  const m = await ModelSession.create(f, new Uint8Array(fs.readFileSync(path.join(DIR, f))), [PROVIDER]);
+  ranOn = m.choice.provider === 'webgpu' ? `WebGPU (${m.choice.reason})` : `WASM ×${ort.env.wasm.numThreads ?? 1}`;
+  return m;
+};
+
+/** Child process: time one stage and print its result as one JSON line. */
+async function runStage(stage: Stage, runs: number): Promise<void> {
+  const load0 = os.loadavg()[0];
   const img = slice();
-  const providerNote = async (s: ModelSession) => console.log(`  ${s.file}: ${s.choice.provider} (${s.choice.reason})`);
-  const read = (f: string) => new Uint8Array(fs.readFileSync(path.join(DIR, f)));
-  for (const [id, dim] of [['dinov2-s14', 384], ['dinov2-b14', 768]] as const) {
-    if (!want.includes(id)) continue;
-    const s = await ModelSession.create(`${id}.onnx`, read(`${id}.onnx`), [PROVIDER]);
-    await providerNote(s);
-    const enc = new Dinov2PatchEncoder(dinoEntry(id, dim), s);
-    await timeIt(`${id} encode (518², random weights)`, RUNS, () => enc.encode(img));
-    await s.release();
+  let what: string;
+  let m: { t: number[]; cpu: number };
+  if (stage === 'dinov2-s14' || stage === 'dinov2-b14') {
+    const s = await session(`${stage}.onnx`);
+    const enc = new Dinov2PatchEncoder(dinoEntry(stage, stage === 'dinov2-s14' ? 384 : 768), s);
+    what = `${stage === 'dinov2-s14' ? 'DINOv2 ViT-S/14' : 'DINOv2 ViT-B/14'} encode 518²`;
+    m = await timeRuns(runs, () => enc.encode(img));
+  } else if (stage === 'sam-decoder') {
+    // Embeddings from the small encoder: the decoder's cost does not depend on which one made them.
+    const sam = new SamSegmenter(samEntry('mobilesam-encoder.onnx'), await session('mobilesam-encoder.onnx'), await session('sam-decoder.onnx'));
+    const prepared = await sam.prepare(img);
+    what = 'SAM decoder, per prompt (1 point + pad point)';
+    m = await timeRuns(Math.max(5, runs * 3), () => prepared.segment({ points: [{ x: 200, y: 260, positive: true }] }));
+  } else {
+    const file = `${stage}.onnx`;
+    const sam = new SamSegmenter(samEntry(file), await session(file), await session('sam-decoder.onnx'));
+    what = `${stage === 'sam-b-encoder' ? 'SAM ViT-B' : 'MobileSAM (TinyViT-5M)'} encoder 1024², prepare()`;
+    m = await timeRuns(runs, () => sam.prepare(img));
   }
-  if (want.includes('sam-b-encoder')) {
-    const e = await ModelSession.create('sam-b-encoder.onnx', read('sam-b-encoder.onnx'), [PROVIDER]);
-    const d = await ModelSession.create('sam-decoder.onnx', read('sam-decoder.onnx'), [PROVIDER]);
-    const entry: ModelEntry = {
-      id: 'sam-vit-b', contract: 'sam-promptable-segmenter',
-      preprocessing: { inputSize: 1024, mean: MEAN, std: STD, channelOrder: 'RGB' },
-      files: {
-        encoder: { file: 'sam-b-encoder.onnx', inputs: [{ name: 'input_image', dtype: 'float32', shape: [1, 3, 1024, 1024] }], outputs: [{ name: 'image_embeddings', dtype: 'float32', shape: [1, 256, 64, 64] }] },
-        decoder: { file: 'sam-decoder.onnx', inputs: [], outputs: [] },
-      },
-    };
-    await providerNote(e);
-    await providerNote(d);
-    const sam = new SamSegmenter(entry, e, d);
-    let prepared = await sam.prepare(img);
-    await timeIt('SAM ViT-B encoder (1024², prepare)', Math.max(1, RUNS - 1), async () => {
-      prepared = await sam.prepare(img);
+  const r: StageResult = {
+    stage, what, medianS: median(m.t), runsS: m.t, cpuS: m.cpu, threads: ort.env.wasm.numThreads ?? 1,
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), load: [load0, os.loadavg()[0]], ranOn,
+  };
+  console.log(`RESULT ${JSON.stringify(r)}`);
+}
+
+function child(stage: Stage, runs: number): Promise<StageResult> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [__filename, '--stage', stage, String(runs)], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+      if (err || !line) reject(new Error(`stage ${stage} failed: ${err?.message ?? 'no result'}\n${stderr}`));
+      else resolve(JSON.parse(line.slice(7)) as StageResult);
     });
-    await timeIt('SAM decoder per prompt (1 point + mask)', Math.max(5, RUNS * 3), () =>
-      prepared.segment({ points: [{ x: 200, y: 260, positive: true }] }));
+  });
+}
+
+function table(rs: StageResult[]): void {
+  const rows = [['stage', 'per-slice median', 'runs (s)', 'CPU s/run', 'threads', 'peak RSS', 'load 1-min (start→end)', 'ran on', 'published'],
+    ...rs.map((r) => [r.what, `${r.medianS.toFixed(r.medianS < 1 ? 3 : 2)} s`, r.runsS.map((x) => x.toFixed(2)).join(' '),
+      r.cpuS.toFixed(2), String(r.threads), `${r.peakRssMiB} MiB`, `${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)}`, r.ranOn, PUBLISHED[r.stage] ?? '']),
+  ];
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const [i, r] of rows.entries()) {
+    console.log(`| ${r.map((c, j) => c.padEnd(w[j])).join(' | ')} |`);
+    if (i === 0) console.log(`|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`);
   }
 }
 
-main().catch((e) => {
-  console.error(e);
+async function main(): Promise<void> {
+  const runs = Number(process.argv[2] ?? 3);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`runs "${process.argv[2]}" must be a whole number ≥ 1 (e.g. npm run bench:models -- 3)`);
+  const want = (process.env.SAT_BENCH_MODELS ?? 'dinov2-s14,sam-b-encoder,mobilesam-encoder,sam-decoder').split(',').map((s) => s.trim());
+  const bad = want.filter((w) => !(STAGES as readonly string[]).includes(w));
+  if (bad.length) throw new Error(`SAT_BENCH_MODELS: unknown stage(s) ${bad.join(', ')}; choose from ${STAGES.join(', ')}`);
+  const graphs = new Set(want.flatMap((w) => (w === 'sam-b-encoder' || w === 'mobilesam-encoder' ? [w, 'sam-decoder'] : w === 'sam-decoder' ? [w, 'mobilesam-encoder'] : [w])));
+  execFileSync(process.env.SAT_PYTHON ?? '/usr/bin/python3', [path.join(REPO, 'scripts/models/make_speed_models.py'), DIR, ...graphs], { stdio: 'inherit' });
+  const cpus = os.cpus();
+  console.log(`onnxruntime-web ${ort.env.versions?.web ?? ''} ${PROVIDER} (Node ${process.version}), ${cpus.length} CPUs (${cpus[0]?.model}), wasm threads ${configureWasmThreads()}; 512×512 CT slice; random weights, full-size graphs; median of ${runs} runs after 1 warm-up`);
+  const results: StageResult[] = [];
+  for (const s of STAGES.filter((x) => want.includes(x))) {
+    const r = await child(s, runs);
+    console.log(`${r.what}: median ${r.medianS.toFixed(3)} s [${r.runsS.map((x) => x.toFixed(2)).join(', ')}]`);
+    results.push(r);
+  }
+  table(results);
+}
+
+const i = process.argv.indexOf('--stage');
+(i > 0 ? runStage(process.argv[i + 1] as Stage, Number(process.argv[i + 2])) : main()).catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

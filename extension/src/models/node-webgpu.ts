@@ -46,6 +46,12 @@ export function isNode(): boolean {
   return typeof g.window === 'undefined' && !!g.process?.versions?.node;
 }
 
+/** Cores this Node process may use (Node 20 has no process.getBuiltinModule). */
+export function nodeCpuCount(): number {
+  const os = nodeRequire()('os') as typeof import('os');
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
 /** Sets up WebGPU once per process; resolves with the reason when it cannot. */
 export function nodeWebGpu(): Promise<Loaded> {
   const mode = (isNode() && process.env.SAT_NODE_WEBGPU) || '';

@@ -4,7 +4,7 @@
  * run time (e.g. a lost device) recreates the session on WASM and the run goes on.
  */
 import * as ort from 'onnxruntime-web';
-import { isNode, nodeWebGpu, Ort } from './node-webgpu';
+import { isNode, nodeCpuCount, nodeWebGpu, Ort } from './node-webgpu';
 
 export type ExecutionProvider = 'webgpu' | 'wasm';
 
@@ -16,10 +16,55 @@ export interface ProviderChoice {
 
 interface GpuNavigator {
   gpu?: { requestAdapter(): Promise<unknown | null> };
+  hardwareConcurrency?: number;
 }
+
+interface NodeProcess {
+  versions?: { node?: string };
+  env?: Record<string, string | undefined>;
+}
+
+/** Most WASM threads we ask for: beyond this the encoders gain little and each thread costs a stack. */
+const MAX_WASM_THREADS = 8;
+
+/**
+ * Threads for the WASM backend, set once before onnxruntime initialises it. ORT's own default is
+ * half the cores (one on a 2-core machine) to spare the UI thread; our sessions run in a worker or
+ * the CLI, so every core goes to the model. Browsers only allow threads when cross-origin isolated;
+ * in Node SAT_WASM_THREADS overrides (benchmarks). A value the host already set is kept.
+ */
+export function configureWasmThreads(): number {
+  const w = ort.env.wasm;
+  if (typeof w.numThreads === 'number' && w.numThreads > 0) return w.numThreads;
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: GpuNavigator; process?: NodeProcess };
+  let n = 1;
+  if (typeof g.process?.versions?.node === 'string') {
+    const raw = g.process.env?.SAT_WASM_THREADS;
+    const fromEnv = Number(raw);
+    if (raw !== undefined && !(Number.isInteger(fromEnv) && fromEnv > 0)) {
+      throw new Error(`SAT_WASM_THREADS="${raw}" is not a positive whole number: set it to the thread count (e.g. 2) or unset it to use every core`);
+    }
+    n = raw !== undefined ? fromEnv : nodeCpuCount();
+  } else if (g.crossOriginIsolated === true) {
+    n = g.navigator?.hardwareConcurrency ?? 1;
+  }
+  w.numThreads = Math.max(1, Math.min(MAX_WASM_THREADS, n));
+  return w.numThreads;
+}
+
+/** Session options for every model: full graph optimisation (ORT fuses LayerNorm/GELU/scaled
+ * MatMul patterns at this level), memory arena and pattern planning for the repeated runs. */
+const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
+  graphOptimizationLevel: 'all',
+  enableCpuMemArena: true,
+  enableMemPattern: true,
+  executionMode: 'sequential',
+};
+
 
 /** Reports what the environment allows, without creating a session. */
 export async function describeEnvironment(): Promise<{ webgpu: string | null; wasmThreads: string }> {
+  configureWasmThreads(); // before onnxruntime initialises its WASM backend (fixed from then on)
   const g = globalThis as { crossOriginIsolated?: boolean; navigator?: GpuNavigator; window?: unknown };
   let webgpu: string | null = null;
   if (isNode()) {
@@ -58,7 +103,7 @@ interface GpuDeviceLike {
 /** onnxruntime's error with the file named: a model that is not ONNX otherwise gives a bare "failed to load". */
 async function createSession(file: string, bytes: Uint8Array, ep: ExecutionProvider, runtime: Ort = ort): Promise<ort.InferenceSession> {
   try {
-    return await runtime.InferenceSession.create(bytes, { executionProviders: [ep] });
+    return await runtime.InferenceSession.create(bytes, { ...SESSION_OPTIONS, executionProviders: [ep] });
   } catch (e) {
     throw new Error(`model file ${file}: onnxruntime cannot load it on ${ep} (not a valid ONNX model, or an operator this runtime lacks): ${(e as Error).message}`);
   }
