@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { openForDrawing } from './draw-setup.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const base = process.env.SAT_URL || 'http://127.0.0.1:3000';
@@ -14,19 +15,8 @@ const study = studies[0]['0020000D'].Value[0];
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-  await page.goto(`${base}/segment-any-tissue?StudyInstanceUIDs=${study}`);
-  await page.waitForFunction(() => { try { return window.__segmentAnyTissue?.series().imageIds.length > 0; } catch { return false; } }, null, { timeout: 90000 });
-  await page.waitForTimeout(2000);
-  const { geometry } = await page.evaluate(() => window.__segmentAnyTissue.series());
+  const { geometry, k, toPage } = await openForDrawing(page, `${base}/segment-any-tissue?StudyInstanceUIDs=${study}`);
   const [W, H, D] = geometry.dims;
-  const k = Math.floor(D / 2);
-  await page.getByText('Add segmentation').first().click();
-  await page.waitForTimeout(800);
-  await page.locator('[data-cy="Brush"]').first().click();
-  await page.evaluate((kk) => window.__segmentAnyTissue.showSlice(kk), k);
-  await page.waitForTimeout(800);
-  const A = await page.evaluate((kk) => window.__segmentAnyTissue.pixelToPage(kk), k);
-  const toPage = (i, j) => [A.o[0] + A.di[0] * i + A.dj[0] * j, A.o[1] + A.di[1] * i + A.dj[1] * j];
   const rows = (process.env.SAT_ROWS || '0.42,0.47,0.52').split(',').map(Number);
   for (const fy of rows) {
     const [x0, y0] = toPage(W * 0.4, H * fy), [x1, y1] = toPage(W * 0.6, H * fy);

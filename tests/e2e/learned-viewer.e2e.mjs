@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { openForDrawing } from './draw-setup.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = process.env.SAT_DATA_DIR || resolve(root, '../shared/data');
@@ -85,24 +86,12 @@ async function runOnce(ctx, origin, study, tag, models) {
   page.on('console', (m) => { if (m.type() === 'error' || (m.type() === 'warning' && /onnx|\bort\b|wasm|webgpu|worker/i.test(m.text()))) console.log(`learned-e2e: [${tag}] console ${m.type()}:`, m.text().slice(0, 200)); });
   const ortFiles = [];
   page.on('request', (r) => { if (r.url().includes('/sat/ort/')) ortFiles.push(r.url().slice(origin.length)); });
-  await page.goto(`${origin}/segment-any-tissue?StudyInstanceUIDs=${study}`);
-  await page.waitForFunction(() => { try { return window.__segmentAnyTissue?.series().imageIds.length > 0 && document.querySelector('canvas'); } catch { return false; } }, null, { timeout: 90000 });
-  await page.waitForTimeout(2000);
-  const { geometry } = await page.evaluate(() => window.__segmentAnyTissue.series());
+  const { geometry, k, toPage } = await openForDrawing(page, `${origin}/segment-any-tissue?StudyInstanceUIDs=${study}`);
   const [W, H, D] = geometry.dims;
-  const k = Math.floor(D / 2);
-  await page.getByText('Add segmentation').first().click();
-  await page.waitForTimeout(800);
-  await page.locator('[data-cy="Brush"]').first().click();
-  await page.waitForTimeout(300);
-  await page.evaluate((kk) => window.__segmentAnyTissue.showSlice(kk), k);
-  await page.waitForTimeout(800);
   await page.evaluate(() => {
     const tg = window.services.toolGroupService.getToolGroupForViewport(window.services.viewportGridService.getActiveViewportId());
     window.cornerstoneTools.utilities.segmentation.setBrushSizeForToolGroup(tg.id, 15);
   });
-  const A = await page.evaluate((kk) => window.__segmentAnyTissue.pixelToPage(kk), k);
-  const toPage = (i, j) => [A.o[0] + A.di[0] * i + A.dj[0] * j, A.o[1] + A.di[1] * i + A.dj[1] * j];
   for (const dj of [-0.04, 0, 0.04]) { // three short strokes near the centre: a small blob
     const [x0, y0] = toPage(W * 0.42, H * (0.5 + dj)), [x1, y1] = toPage(W * 0.58, H * (0.5 + dj));
     await page.mouse.move(x0, y0); await page.mouse.down(); await page.mouse.move(x1, y1, { steps: 6 }); await page.mouse.up();
