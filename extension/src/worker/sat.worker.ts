@@ -42,11 +42,18 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
     const backends: Backends = { ...embeddedBackends() };
     if (learned?.encoder) backends.encoder = learned.encoder;
     if (learned?.segmenter) backends.segmenter = learned.segmenter;
-    post(backendReport(backends, learned, choice.notes, threads, typeof navigator !== 'undefined' && 'gpu' in navigator));
+    const hasGpu = typeof navigator !== 'undefined' && 'gpu' in navigator;
+    let reported = backendReport(backends, learned, choice.notes, threads, hasGpu);
+    post(reported);
+    // A session that fell back from WebGPU to WASM mid-series (lost device) is reported again, so the panel stays true.
+    const reportIfChanged = () => {
+      const now = backendReport(backends, learned, choice.notes, threads, hasGpu);
+      if (JSON.stringify(now) !== JSON.stringify(reported)) post((reported = now));
+    };
     const result = await segmentVolume(
       { image: msg.image, referenceMask: msg.referenceMask, labels: msg.labels, backends },
       {
-        onProgress: (progress) => post({ type: 'progress', progress }),
+        onProgress: (progress) => { if (learned) reportIfChanged(); post({ type: 'progress', progress }); },
         onSlice: (s) => { const mask = s.mask.slice(); post({ type: 'slice', ...s, mask }, [mask.buffer]); },
       },
     );
