@@ -6,7 +6,7 @@ import type { PatchEncoder } from '../engine/features/patch-encoder';
 import type { PromptableSegmenter } from '../engine/segmenters/promptable-segmenter';
 import { Dinov2PatchEncoder } from './dinov2-encoder';
 import { findModel, ModelEntry, ModelFileSpec, ModelManifest, parseManifest } from './manifest';
-import { checkFileBytes, checkSessionContract, ModelMismatchError } from './model-check';
+import { checkFileBytes, checkSessionContract } from './model-check';
 import { directorySource, evictCached, fetchSource, ModelSource, ProgressCallback } from './model-source';
 import { ExecutionProvider, ModelSession, ProviderChoice } from './ort-session';
 import { WindowOptions } from './preprocess';
@@ -55,10 +55,7 @@ export async function loadLearnedBackends(opts: LoadLearnedOptions): Promise<Lea
     let s: ModelSession;
     try {
       sha256 = await checkFileBytes(spec, bytes);
-      s = await ModelSession.create(spec.file, bytes, providers).catch((e: Error) => {
-        // Unpinned files (no sha256) reach onnxruntime; name the file so the user knows which to replace.
-        throw new ModelMismatchError(spec.file, `onnxruntime cannot open it (${e.message}); corrupt or not an ONNX model`);
-      });
+      s = await ModelSession.create(spec.file, bytes, providers); // names the file if onnxruntime cannot load it
       sessions.push(s);
       checkSessionContract(spec, s.raw);
     } catch (e) {

@@ -4,6 +4,7 @@
  * run time (e.g. a lost device) recreates the session on WASM and the run goes on.
  */
 import * as ort from 'onnxruntime-web';
+import { ModelMismatchError } from './model-check';
 import { isNode, nodeCpuCount, nodeWebGpu, Ort } from './node-webgpu';
 
 export type ExecutionProvider = 'webgpu' | 'wasm';
@@ -19,11 +20,6 @@ interface GpuNavigator {
   hardwareConcurrency?: number;
 }
 
-interface NodeProcess {
-  versions?: { node?: string };
-  env?: Record<string, string | undefined>;
-}
-
 /** Most WASM threads we ask for: beyond this the encoders gain little and each thread costs a stack. */
 const MAX_WASM_THREADS = 8;
 
@@ -36,10 +32,10 @@ const MAX_WASM_THREADS = 8;
 export function configureWasmThreads(): number {
   const w = ort.env.wasm;
   if (typeof w.numThreads === 'number' && w.numThreads > 0) return w.numThreads;
-  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: GpuNavigator; process?: NodeProcess };
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: GpuNavigator };
   let n = 1;
-  if (typeof g.process?.versions?.node === 'string') {
-    const raw = g.process.env?.SAT_WASM_THREADS;
+  if (isNode()) {
+    const raw = process.env.SAT_WASM_THREADS;
     const fromEnv = Number(raw);
     if (raw !== undefined && !(Number.isInteger(fromEnv) && fromEnv > 0)) {
       throw new Error(`SAT_WASM_THREADS="${raw}" is not a positive whole number: set it to the thread count (e.g. 2) or unset it to use every core`);
@@ -60,7 +56,6 @@ const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
   enableMemPattern: true,
   executionMode: 'sequential',
 };
-
 
 /** Reports what the environment allows, without creating a session. */
 export async function describeEnvironment(): Promise<{ webgpu: string | null; wasmThreads: string }> {
@@ -100,12 +95,12 @@ interface GpuDeviceLike {
   lost: Promise<{ reason?: string; message?: string }>;
 }
 
-/** onnxruntime's error with the file named: a model that is not ONNX otherwise gives a bare "failed to load". */
+/** onnxruntime's error with the file named (the one place that names it): a model that is not ONNX otherwise gives a bare "failed to load". */
 async function createSession(file: string, bytes: Uint8Array, ep: ExecutionProvider, runtime: Ort = ort): Promise<ort.InferenceSession> {
   try {
     return await runtime.InferenceSession.create(bytes, { ...SESSION_OPTIONS, executionProviders: [ep] });
   } catch (e) {
-    throw new Error(`model file ${file}: onnxruntime cannot load it on ${ep} (not a valid ONNX model, or an operator this runtime lacks): ${(e as Error).message}`);
+    throw new ModelMismatchError(file, `onnxruntime cannot load it on ${ep} (not a valid ONNX model, or an operator this runtime lacks): ${(e as Error).message}`);
   }
 }
 
