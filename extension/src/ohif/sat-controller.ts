@@ -19,7 +19,6 @@ let result: hostAdapter.ResultSegmentation | undefined;
 let produced: Uint8Array | undefined;
 /** Slices the user corrected in the result, kept across runs. */
 let corrections: Correction[] = [];
-let resultSegmentationId: string | undefined;
 const ourSegmentations: string[] = [];
 /** Set by Cancel; checked between the steps before the worker starts. */
 let cancelRequested = false;
@@ -77,7 +76,6 @@ export async function runSegmentAnyTissue(): Promise<void> {
     // The new result replaces the previous one; the user's own drawing is never touched.
     if (result && result.segmentationId !== writing.segmentationId && hostAdapter.hasSegmentation(result.segmentationId)) result.remove();
     series = s; result = writing; pendingResult = undefined; produced = finalLabels; corrections = nextCorrections;
-    resultSegmentationId = writing.segmentationId;
     const conf = new Array(grid.depth).fill(NaN);
     for (const pl of engineResult.perLabel) pl.sliceConfidence.forEach((c, k) => { if (!Number.isNaN(c)) conf[k] = Number.isNaN(conf[k]) ? c : Math.min(conf[k], c); });
     for (const k of plan.correctedSlices) conf[k] = 1; // the user vouched for these
@@ -153,7 +151,7 @@ export function goToNextDoubtful(): number | undefined {
 export function acceptResult(): void { runStore.set({ phase: 'accepted', message: 'Accepted. Export it as DICOM-SEG, or correct a slice and run again.' }); }
 export function discardResult(): void {
   if (result && hostAdapter.hasSegmentation(result.segmentationId)) result.remove();
-  result = undefined; produced = undefined; corrections = []; resultSegmentationId = undefined;
+  result = undefined; produced = undefined; corrections = [];
   runStore.reset();
 }
 
@@ -204,7 +202,7 @@ export async function storeSeg(): Promise<void> {
   }
 }
 
-export const currentResultSegmentationId = () => resultSegmentationId;
+export const currentResultSegmentationId = () => result?.segmentationId;
 
 function readAsBase64(id: string): string {
   const v = hostAdapter.readSegmentationVolume(hostAdapter.activeSeries(), id);
@@ -216,9 +214,9 @@ function readAsBase64(id: string): string {
 /** Diagnostics for scripted checks (the e2e test): the series geometry and the result as the viewer holds it. */
 (globalThis as Record<string, unknown>).__segmentAnyTissue = {
   series: () => { const s = hostAdapter.activeSeries(); return { geometry: s.geometry, imageIds: s.slices.map((x) => x.imageId) }; },
-  readResult: () => (resultSegmentationId ? readAsBase64(resultSegmentationId) : undefined),
+  readResult: () => (result ? readAsBase64(result.segmentationId) : undefined),
   readSegmentation: (id: string) => readAsBase64(id),
-  resultId: () => resultSegmentationId,
+  resultId: () => result?.segmentationId,
   pixelToPage: (k: number) => hostAdapter.pixelToPageAffine(hostAdapter.activeSeries(), k),
   showSlice: (k: number) => hostAdapter.showSlice(hostAdapter.activeSeries(), k),
 };

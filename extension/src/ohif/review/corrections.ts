@@ -76,7 +76,7 @@ export function collectCorrections(
     for (let i = 0; i < len; i++) slice[i] = map(current[o + i]);
     const before = new Set([...labelsOn(produced, o, o + len)].map(map).filter((l) => l));
     const after = labelsOn(slice, 0, len);
-    const erased = [...before].filter((l) => !after.has(l)).sort((a, b) => a - b);
+    const erased = [...before].filter((l) => !after.has(l));
     // A label erased here in an earlier round and still absent stays erased.
     for (const l of byK.get(k)?.erased ?? []) if (!after.has(l) && !erased.includes(l)) erased.push(l);
     byK.set(k, { k, slice, erased: erased.sort((a, b) => a - b) });
