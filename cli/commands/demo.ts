@@ -9,7 +9,7 @@ import * as path from 'path';
 import { Command } from './command';
 import { parseArgs, one } from '../args';
 import { loadImage, saveLabelMap } from '../io';
-import { writeNifti } from '../../extension/src/engine/io/nifti';
+import { writeNifti } from '../../extension/src/formats/nifti';
 import { segmentVolume, LabelVolume, ImageVolume } from '../../extension/src/engine';
 import { keepComponents2D, fillHoles2D } from '../../extension/src/engine/imaging/components';
 import { UsageError } from '../errors';

@@ -7,10 +7,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { ImageVolume, LabelVolume, DicomInstanceMeta } from '../../extension/src/engine/image/types';
-import { isGzip, niftiToImage, niftiToLabels, readNifti, writeNifti } from '../../extension/src/engine/io/nifti';
-import { decodeRaster, rasterToImage, rasterToMask } from '../../extension/src/engine/io/raster';
-import { encodeGreyPng } from '../../extension/src/engine/io/png';
-import { readDicomSeries, readDicomSeriesGeometry, DicomSeriesGeometry } from '../../extension/src/engine/io/dicom-series';
+import { isGzip, niftiToImage, niftiToLabels, readNifti, writeNifti } from '../../extension/src/formats/nifti';
+import { decodeRaster, rasterToImage, rasterToMask } from '../../extension/src/formats/raster';
+import { encodeGreyPng } from '../../extension/src/formats/png';
+import { readDicomSeries, readDicomSeriesGeometry, DicomSeriesGeometry } from '../../extension/src/formats/dicom-series';
 import { InputError } from '../../extension/src/engine/api-types';
 import { UsageError } from '../errors';
 

@@ -13,7 +13,7 @@ import * as dcmjs from 'dcmjs';
 import { loadImage, loadLabelMap, saveLabelMap } from '../../cli/io';
 import { dataDir } from '../support/data-dir';
 import { writeBinarySeg, describeTotalSegmentatorLabel } from '../../extension/src/dicom-seg';
-import { readDicomSeries } from '../../extension/src/engine/io/dicom-series';
+import { readDicomSeries } from '../../extension/src/formats/dicom-series';
 
 const W = 512, H = 512, D = 200;
 

@@ -34,7 +34,7 @@ if (!existsSync(join(dataDir, 'ct-abdomen-dicom/series'))) {
   process.exit(0);
 }
 
-const { readNifti, niftiToLabels } = require(join(root, 'dist/extension/src/engine/io/nifti.js'));
+const { readNifti, niftiToLabels } = require(join(root, 'dist/extension/src/formats/nifti.js'));
 const { resampleLabelsToGrid } = require(join(root, 'dist/extension/src/engine/image/resample.js'));
 const { qido } = require(join(root, 'dist/extension/src/dicomweb/stow.js'));
 const { createServer } = await import(join(root, 'platform-config/server.mjs'));

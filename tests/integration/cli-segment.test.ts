@@ -5,7 +5,7 @@ import { runSat } from '../support/run-cli';
 import { labelDice } from '../../extension/src/engine/imaging/morphology';
 import { describeWithData } from '../support/jest-data';
 import { loadImage, loadLabelMap, saveLabelMap } from '../../cli/io';
-import { writeNifti } from '../../extension/src/engine/io/nifti';
+import { writeNifti } from '../../extension/src/formats/nifti';
 import { LabelVolume, Mat3 } from '../../extension/src/engine/image/types';
 import { voxelToWorld } from '../../extension/src/engine/image/geometry';
 

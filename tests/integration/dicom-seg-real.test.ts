@@ -7,7 +7,7 @@ import { describeWithData } from '../support/jest-data';
 import { runSat } from '../support/run-cli';
 import { haveDicom3tools, dciodvfy, dcentvfy } from '../support/dicom3tools';
 import { readSeg, writeBinarySeg } from '../../extension/src/dicom-seg';
-import { readDicomSeries, readDicomSeriesGeometry } from '../../extension/src/engine/io/dicom-series';
+import { readDicomSeries, readDicomSeriesGeometry } from '../../extension/src/formats/dicom-series';
 import { loadLabelMap, loadImage, resampleLabelsToGrid } from '../../cli/io';
 import { labelsPresent } from '../../extension/src/engine';
 import { loadSegmentDescriptions } from '../../cli/io/segments-file';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadImage, loadLabelMap, resampleLabelsToGrid } from '../../cli/io';
-import { readDicomSeries } from '../../extension/src/engine/io/dicom-series';
+import { readDicomSeries } from '../../extension/src/formats/dicom-series';
 import { describeWithData } from '../support/jest-data';
 import { sameGrid } from '../../extension/src/engine/image/geometry';
 

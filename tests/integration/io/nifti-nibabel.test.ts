@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import { readNifti, writeNifti, niftiToLabels, niftiValues } from '../../../extension/src/engine/io/nifti';
+import { readNifti, writeNifti, niftiToLabels, niftiValues } from '../../../extension/src/formats/nifti';
 import { voxelToWorld } from '../../../extension/src/engine/image/geometry';
 import { LabelVolume } from '../../../extension/src/engine/image/types';
 

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as dcmjs from 'dcmjs';
-import { readDicomSeries, DicomFile } from '../../../extension/src/engine/io/dicom-series';
+import { readDicomSeries, DicomFile } from '../../../extension/src/formats/dicom-series';
 import { describeWithData } from '../../support/jest-data';
 
 type Dict = { dict: Record<string, { Value: unknown[] }>; write: () => ArrayBuffer };

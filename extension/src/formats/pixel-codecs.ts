@@ -5,7 +5,7 @@
  * by jpeg-js, JPEG-LS by CharLS (WebAssembly, @cornerstonejs/codec-charls). Output: raw
  * stored sample values (before rescale).
  */
-import { InputError } from '../api-types';
+import { InputError } from '../engine/api-types';
 import * as jpeg from 'jpeg-js';
 
 export interface FrameFormat {

@@ -4,8 +4,8 @@
  * the qform, then plain pixdim, as the NIfTI standard says.
  */
 import { gunzipSync, gzipSync } from 'fflate';
-import { ImageVolume, LabelVolume, Mat3, Vec3, Geometry } from '../image/types';
-import { InputError } from '../api-types';
+import { ImageVolume, LabelVolume, Mat3, Vec3, Geometry } from '../engine/image/types';
+import { InputError } from '../engine/api-types';
 
 export interface NiftiVolume extends Geometry {
   /** The stored values, as the file's own type. */

@@ -3,7 +3,7 @@
  * images at 1–16 bits. Interlaced (Adam7) files are refused with a message.
  */
 import { unzlibSync, zlibSync } from 'fflate';
-import { InputError } from '../api-types';
+import { InputError } from '../engine/api-types';
 
 export interface Raster {
   width: number;

@@ -4,9 +4,9 @@
  * (never by file name or instance number); applies the modality rescale (CT → HU).
  */
 import * as dcmjs from 'dcmjs';
-import { DicomInstanceMeta, Geometry, ImageVolume, Mat3, Vec3 } from '../image/types';
-import { InputError } from '../api-types';
-import { cross, dot } from '../image/geometry';
+import { DicomInstanceMeta, Geometry, ImageVolume, Mat3, Vec3 } from '../engine/image/types';
+import { InputError } from '../engine/api-types';
+import { cross, dot } from '../engine/image/geometry';
 import { decodeFrame, FrameFormat, isSupportedTransferSyntax, TRANSFER_SYNTAX_NAMES } from './pixel-codecs';
 
 export interface DicomFile {

@@ -1,6 +1,6 @@
 /** Photographs and 2D pictures (PNG, JPEG) as engine images and masks. */
-import { ImageVolume, LabelVolume, identityDirection } from '../image/types';
-import { InputError } from '../api-types';
+import { ImageVolume, LabelVolume, identityDirection } from '../engine/image/types';
+import { InputError } from '../engine/api-types';
 import { decodePng, isPng, Raster } from './png';
 import { decodeJpeg, isJpeg } from './jpeg';
 

@@ -1,6 +1,6 @@
 /** JPEG decoding (baseline and progressive photographs) through jpeg-js. */
 import * as jpeg from 'jpeg-js';
-import { InputError } from '../api-types';
+import { InputError } from '../engine/api-types';
 import { Raster } from './png';
 
 export function isJpeg(b: Uint8Array): boolean {
