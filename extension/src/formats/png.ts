@@ -108,15 +108,24 @@ export function decodePng(bytes: Uint8Array, name = 'PNG file'): Raster {
 export function encodeGreyPng(values: Uint8Array | Uint16Array, width: number, height: number): Uint8Array {
   let max = 0;
   for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
-  const depth = max > 255 ? 16 : 8;
-  const stride = width * (depth / 8);
+  return encodePng(values, width, height, 1, max > 255 ? 16 : 8);
+}
+
+/** 8-bit RGB PNG from interleaved r, g, b bytes (pictures: previews, charts). */
+export function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Uint8Array {
+  return encodePng(rgb, width, height, 3, 8);
+}
+
+function encodePng(values: Uint8Array | Uint16Array, width: number, height: number, channels: 1 | 3, depth: 8 | 16): Uint8Array {
+  const samples = width * channels;
+  const stride = samples * (depth / 8);
   const raw = new Uint8Array(height * (stride + 1));
   for (let y = 0; y < height; y++) {
-    raw[y * (stride + 1)] = 0;
-    for (let x = 0; x < width; x++) {
-      const v = values[y * width + x];
-      if (depth === 8) raw[y * (stride + 1) + 1 + x] = v;
-      else (raw[y * (stride + 1) + 1 + 2 * x] = v >> 8), (raw[y * (stride + 1) + 2 + 2 * x] = v & 255);
+    const row = y * (stride + 1) + 1;
+    for (let x = 0; x < samples; x++) {
+      const v = values[y * samples + x];
+      if (depth === 8) raw[row + x] = v;
+      else (raw[row + 2 * x] = v >> 8), (raw[row + 2 * x + 1] = v & 255);
     }
   }
   const ihdr = new Uint8Array(13);
@@ -124,7 +133,7 @@ export function encodeGreyPng(values: Uint8Array | Uint16Array, width: number, h
   hv.setUint32(0, width);
   hv.setUint32(4, height);
   ihdr[8] = depth;
-  ihdr[9] = 0;
+  ihdr[9] = channels === 3 ? 2 : 0;
   const chunks = [chunk('IHDR', ihdr), chunk('IDAT', zlibSync(raw, { level: 6 })), chunk('IEND', new Uint8Array(0))];
   const out = new Uint8Array(8 + chunks.reduce((a, c) => a + c.length, 0));
   out.set(SIGNATURE, 0);
