@@ -8,6 +8,8 @@ import { LabelVolume, voxelCount } from './image/types';
 import { defaultBackends } from './backends';
 import { propagateLabel, PropagationOptions } from './propagation/volume-propagation';
 import { labelsPresent } from './labels';
+import { trackLabel } from './propagation/seeded-tracking';
+import { envValue } from './debug-env';
 
 export async function segmentVolume(req: VolumeSegmentationRequest, hooks: RunHooks = {}, options: PropagationOptions = {}): Promise<SegmentationResult> {
   const started = Date.now();
@@ -32,7 +34,8 @@ export async function segmentVolume(req: VolumeSegmentationRequest, hooks: RunHo
   for (const label of labels) {
     const annotated = new Uint8Array(n);
     for (let i = 0; i < n; i++) annotated[i] = referenceMask.data[i] === label ? 1 : 0;
-    const res = await propagateLabel(
+    const propagate = envValue('SAT_PROTO') ? trackLabel : propagateLabel;
+    const res = await propagate(
       {
         image,
         backends,

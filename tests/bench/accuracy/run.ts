@@ -183,6 +183,6 @@ function writeChart(rows: Row[], previous: Previous, file: string): void {
 }
 
 main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
+  console.error(e instanceof Error ? (process.env.SAT_DEBUG ? e.stack : e.message) : e);
   process.exit(1);
 });

@@ -16,7 +16,7 @@ export function propagationRuns(annotated: number[], depth: number): Propagation
   const a = [...new Set(annotated)].sort((x, y) => x - y);
   const runs: PropagationRun[] = [];
   if (a.length === 0) return runs;
-  runs.push({ from: a[0], slices: range(a[0] - 1, 0), mayStop: true });
+  if (a[0] > 0) runs.push({ from: a[0], slices: range(a[0] - 1, 0), mayStop: true });
   for (let i = 0; i + 1 < a.length; i++) {
     const lo = a[i];
     const hi = a[i + 1];
@@ -25,7 +25,7 @@ export function propagationRuns(annotated: number[], depth: number): Propagation
     runs.push({ from: hi, slices: range(hi - 1, mid + 1), mayStop: false });
   }
   const last = a[a.length - 1];
-  runs.push({ from: last, slices: range(last + 1, depth - 1), mayStop: true });
+  if (last < depth - 1) runs.push({ from: last, slices: range(last + 1, depth - 1), mayStop: true });
   return runs.filter((r) => r.slices.length > 0);
 }
 

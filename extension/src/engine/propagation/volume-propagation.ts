@@ -154,7 +154,7 @@ export async function propagateLabel(ctx: PropagationContext, annotatedMask: Uin
 }
 
 /** Runs every setting of the bank on one slice and keeps the best-scoring result. */
-async function segmentSlice(
+export async function segmentSlice(
   backends: Backends,
   target: { image: SegmenterImage; features: PatchFeatures },
   refs: PlannerReference[],

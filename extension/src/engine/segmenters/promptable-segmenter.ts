@@ -4,6 +4,7 @@
  * prior mask) in, one mask plus the segmenter's own quality estimate out.
  */
 import { PromptPoint } from '../prompts/prompt-types';
+import { TissueAppearance } from '../imaging/tissue-appearance';
 
 export interface SegmenterImage {
   /** Pixel values, row-major, channels interleaved. For CT: HU. */
@@ -23,6 +24,12 @@ export interface SegmenterPrompt {
   priorMask?: Uint8Array;
   /** Box [x0, y0, x1, y1] in pixels, inclusive. */
   box?: [number, number, number, number];
+  /** What the tissue looked like where the user drew it (segmenters that model appearance use it). */
+  appearance?: TissueAppearance;
+  /** How far (mm) the tissue's boundary may have moved from the prior mask. */
+  boundaryMotionMm?: number;
+  /** The image the prior mask was drawn on (the neighbouring slice), same size: where it is unchanged, so is the labelling. */
+  priorImage?: Float32Array;
 }
 
 export interface SegmenterResult {

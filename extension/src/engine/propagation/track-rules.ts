@@ -1,0 +1,139 @@
+/**
+ * Where a followed piece of tissue ends, judged by its own course along the run:
+ * - Tube: a piece that kept its thickness over a stretch (a vessel, a vertebral body) is a
+ *   tube. A tube may bend (its section lengthens, its thickness stays). A tube that becomes
+ *   much thicker has merged into a look-alike it touches (the aortic root into the heart, the
+ *   IVC into the liver): it ends at its last slice of tube thickness. Where a tube splits,
+ *   pieces much thinner than the tube are branches leaving it and are dropped; when only such
+ *   pieces remain the tube has ended (the aorta at its bifurcation).
+ * - Separator: a piece whose inside turns darker for a slice or two and bright again on both
+ *   sides has crossed a separating band (the disc between two vertebrae, the bright endplates
+ *   either side of it). It ends before the band.
+ * - Valley: a piece that narrowed to a fraction of its largest section and then widens again
+ *   has passed its end and entered the next structure (a vertebra through its disc, an organ
+ *   into a neighbour it touches). It ends at its narrowest slice.
+ * - Tail: a piece that shrank to a small fraction of its largest section and then stays that
+ *   small is no longer the tissue but something leaving it (a vessel leaving an organ). It
+ *   ends where it became small.
+ */
+import { Track, TrackSample } from './tracks';
+
+export interface TrackRules {
+  /**
+   * Tube: thickness within tubeSteadiness (area within tubeAreaSteadiness) over at least
+   * tubeLengthMm, tubeSlices and tubeDiameters of its own diameter along the run...
+   */
+  tubeSteadiness: number;
+  tubeAreaSteadiness: number;
+  tubeLengthMm: number;
+  tubeSlices: number;
+  tubeDiameters: number;
+  /** ...ends when thicker than this factor of the tube... */
+  tubeMerge: number;
+  /** ...and loses pieces thinner than this factor at a split. */
+  tubeBranch: number;
+  /** Valley: narrowest section at most this share of the largest, then wider by valleyRise (plus slack). */
+  valleyDepth: number;
+  valleyRise: number;
+  valleySlackPx: number;
+  /** Separator: inside level below the levels within separatorSlices on both sides by this much (image units). */
+  separatorDrop: number;
+  separatorSlices: number;
+  /** A piece smaller than this share of its largest section (or than vanishPx) has vanished. */
+  vanishFraction: number;
+  vanishPx: number;
+  /** Tail: at most this share of the largest section for this long (mm along the run). */
+  tailFraction: number;
+  tailLengthMm: number;
+}
+
+export const DEFAULT_TRACK_RULES: TrackRules = {
+  tubeSteadiness: 1.3,
+  tubeAreaSteadiness: 1.6,
+  tubeLengthMm: 12,
+  tubeSlices: 5,
+  tubeDiameters: 1.5,
+  tubeMerge: 1.5,
+  tubeBranch: 0.7,
+  valleyDepth: 0.5,
+  valleyRise: 1.5,
+  valleySlackPx: 6,
+  separatorDrop: 40,
+  separatorSlices: 3,
+  vanishFraction: 0.03,
+  vanishPx: 4,
+  tailFraction: 0.2,
+  tailLengthMm: 12,
+};
+
+export interface TrackEnd {
+  /** Last slice that still belongs to the track (in run order; the slice before the first sample ends it entirely). */
+  keepThrough: number;
+  reason: string;
+}
+
+/** Judges the track's newest sample (already in its history); returns where it ended when a rule fires. */
+export function judgeTrack(t: Track, sliceMm: number, rules: TrackRules): TrackEnd | undefined {
+  const h = t.history;
+  const s = h[h.length - 1];
+  const tube = tubeEnd(t, s, sliceMm, rules);
+  if (tube) return tube;
+  const sep = separatorEnd(h, rules);
+  if (sep) return sep;
+  if (s.area < Math.max(rules.vanishPx, rules.vanishFraction * t.maxArea)) {
+    return { keepThrough: h.length > 1 ? h[h.length - 2].k : s.k, reason: 'vanished' };
+  }
+  if (s.area < t.minArea) (t.minArea = s.area), (t.minAt = s.k);
+  if (t.minArea <= rules.valleyDepth * t.maxArea && s.area > rules.valleyRise * t.minArea + rules.valleySlackPx) {
+    return { keepThrough: t.minAt, reason: 'widens again after narrowing: the next structure' };
+  }
+  if (s.area > t.maxArea) (t.maxArea = s.area), (t.minArea = s.area), (t.minAt = s.k);
+  if (s.area <= rules.tailFraction * t.maxArea) {
+    t.lowSince ??= s.k;
+    const low = h.filter((e) => e.area <= rules.tailFraction * t.maxArea);
+    if (Math.abs(s.k - t.lowSince) * sliceMm >= rules.tailLengthMm && low.length >= 2) return { keepThrough: t.lowSince, reason: 'stays small: something leaving the tissue' };
+  } else t.lowSince = undefined;
+  return undefined;
+}
+
+/** At a split of a tube: which pieces are branches (much thinner than the tube) and whether the tube itself ended there. */
+export function judgeSplit(parent: Track, pieces: Track[], rules: TrackRules): { branches: Track[]; ended: boolean } {
+  if (parent.tubeThickness === undefined) return { branches: [], ended: false };
+  const limit = rules.tubeBranch * parent.tubeThickness;
+  const branches = pieces.filter((p) => p.history[p.history.length - 1].thickness < limit);
+  return { branches, ended: branches.length === pieces.length };
+}
+
+function tubeEnd(t: Track, s: TrackSample, sliceMm: number, rules: TrackRules): TrackEnd | undefined {
+  const h = t.history;
+  if (t.tubeThickness !== undefined && s.thickness > rules.tubeMerge * t.tubeThickness) {
+    let keep: number | undefined;
+    for (let i = h.length - 2; i >= 0 && keep === undefined; i--) if (h[i].thickness <= 1.2 * t.tubeThickness) keep = h[i].k;
+    return { keepThrough: keep ?? h[0].k, reason: 'a tube that thickens: merged into a neighbour' };
+  }
+  // A tube is longer than it is wide: steady over a few of its own diameters.
+  const lengthMm = Math.max(rules.tubeLengthMm, rules.tubeDiameters * 2 * s.thickness);
+  const n = Math.max(rules.tubeSlices, Math.ceil(lengthMm / sliceMm));
+  if (h.length < n) return undefined;
+  const recent = h.slice(-n);
+  const steady = (v: number[], f: number) => Math.min(...v) > 0 && Math.max(...v) <= f * Math.min(...v);
+  const thick = recent.map((e) => e.thickness);
+  if (steady(thick, rules.tubeSteadiness) && (t.tubeThickness !== undefined || steady(recent.map((e) => e.area), rules.tubeAreaSteadiness))) {
+    const median = [...thick].sort((a, b) => a - b)[n >> 1];
+    // A tube may taper, but a slow creep into a neighbour must not raise its measure.
+    if (t.tubeThickness === undefined || median < t.tubeThickness) t.tubeThickness = median;
+  }
+  return undefined;
+}
+
+/** A dip of the inside level flanked by higher levels before and after it (needs separatorSlices after it). */
+function separatorEnd(h: TrackSample[], rules: TrackRules): TrackEnd | undefined {
+  const m = rules.separatorSlices;
+  const j = h.length - 1 - m;
+  if (j < 1) return undefined;
+  const at = h[j].level;
+  const before = Math.max(...h.slice(Math.max(0, j - m), j).map((e) => e.level));
+  const after = Math.max(...h.slice(j + 1).map((e) => e.level));
+  if (at + rules.separatorDrop <= before && at + rules.separatorDrop <= after) return { keepThrough: h[j - 1].k, reason: 'crossed a darker separating band (a disc)' };
+  return undefined;
+}
