@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Dinov2PatchEncoder, ModelEntry, ModelSession, SamSegmenter } from '../../extension/src/models';
 import { configureWasmThreads, ort } from '../../extension/src/models/ort-session';
-import type { SegmenterImage } from '../../extension/src/engine/segmenters/promptable-segmenter';
+import type { Image2D } from '../../extension/src/engine/image/types';
 
 const REPO = path.resolve(__dirname, '../..', fs.existsSync(path.resolve(__dirname, '../../package.json')) ? '' : '..');
 const DIR = path.join(REPO, 'model-assets', 'generated', 'speed');
@@ -51,7 +51,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function slice(): SegmenterImage {
+function slice(): Image2D {
   const w = 512;
   const data = new Float32Array(w * w);
   for (let i = 0; i < data.length; i++) data[i] = ((i * 2654435761) % 400) - 100; // HU-like texture

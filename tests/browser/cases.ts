@@ -4,7 +4,8 @@
  * Inputs are small on purpose: WebGPU in headless Chromium is SwiftShader (a CPU emulation).
  */
 import type { LearnedBackends } from '../../extension/src/models';
-import type { SegmenterImage, SegmenterPrompt } from '../../extension/src/engine/segmenters/promptable-segmenter';
+import type { SegmenterPrompt } from '../../extension/src/engine/segmenters/promptable-segmenter';
+import type { Image2D } from '../../extension/src/engine/image/types';
 
 export interface EncoderResult {
   gridW: number;
@@ -26,7 +27,7 @@ export interface CaseResults {
 }
 
 /** A CT slice with texture (deterministic pseudo-random HU) and a bright disc, so features vary per patch. */
-export function texturedCt(width: number, height: number, seed: number): SegmenterImage {
+export function texturedCt(width: number, height: number, seed: number): Image2D {
   let s = seed >>> 0;
   const rnd = (): number => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;

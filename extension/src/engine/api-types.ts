@@ -17,10 +17,15 @@ export interface Progress {
 
 export interface RunHooks {
   onProgress?: (p: Progress) => void;
-  /** A finished slice of one label, for showing results slice by slice. */
+  /**
+   * A finished slice of one label, for showing results slice by slice. A slice may come again
+   * with a changed mask (a piece found to end further on is taken back); the last one counts.
+   */
   onSlice?: (s: { label: number; k: number; mask: Uint8Array; confidence: number }) => void;
   /** Checked between slices; when aborted, the run rejects with a CancelledError. */
   signal?: { readonly aborted: boolean };
+  /** Diagnostic lines (where pieces end and why, per-slice figures), for developers. */
+  debug?: (line: string) => void;
 }
 
 export interface Backends {
@@ -34,6 +39,8 @@ export interface VolumeSegmentationRequest {
   referenceMask: LabelVolume;
   /** Label values of the reference mask to segment; default: all present. */
   labels?: number[];
+  /** Slices (k) where the user says a label is absent (an erased correction): its runs stop before them. */
+  absentSlices?: Record<number, number[]>;
   backends?: Backends;
 }
 

@@ -10,5 +10,5 @@ export { segmentOneShot } from './segment-one-shot';
 export { embeddedBackends, defaultBackends } from './backends';
 export { labelsPresent } from './labels';
 export type { PatchEncoder, PatchFeatures } from './features/patch-encoder';
-export type { PromptableSegmenter, PreparedImage, SegmenterImage, SegmenterPrompt, SegmenterResult } from './segmenters/promptable-segmenter';
+export type { PromptableSegmenter, PreparedImage, SegmenterPrompt, SegmenterResult } from './segmenters/promptable-segmenter';
 export type { PromptPoint } from './prompts/prompt-types';

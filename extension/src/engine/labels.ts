@@ -1,4 +1,5 @@
 import { LabelVolume } from './image/types';
+import { InputError } from './api-types';
 
 /** Distinct non-zero label values, ascending. */
 export function labelsPresent(labels: Pick<LabelVolume, 'data'>): number[] {
@@ -7,4 +8,12 @@ export function labelsPresent(labels: Pick<LabelVolume, 'data'>): number[] {
   const out: number[] = [];
   for (let v = 1; v < seen.length; v++) if (seen[v]) out.push(v);
   return out;
+}
+
+/** The labels to segment: those requested (each must be present), else all present. */
+export function chooseLabels(present: number[], requested: number[] | undefined, what = 'the reference mask'): number[] {
+  if (present.length === 0) throw new InputError(`${what} is empty: draw the tissue on at least one slice.`);
+  const labels = requested && requested.length ? [...new Set(requested)] : present;
+  for (const l of labels) if (!present.includes(l)) throw new InputError(`label ${l} is not in ${what} (labels present: ${present.join(', ')}).`);
+  return labels;
 }

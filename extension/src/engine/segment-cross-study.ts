@@ -11,22 +11,24 @@ import { sliceImage } from './image/slices';
 import { copyGeometry } from './image/geometry';
 import { downsampleImage, workingFactor, upsampleMask } from './image/working-resolution';
 import { resampleMaskTo, resampleSliceTo } from './image/resample-slice';
-import { collectCandidates, DEFAULT_BANK, PlannerReference, schemeFor } from './prompts/prompt-planner';
+import { collectCandidates, DEFAULT_BANK, PlannerReference } from './prompts/prompt-planner';
+import { searchBank } from './prompts/bank-search';
 import { countOnes } from './imaging/morphology';
 import { Box, boxOfMask } from './imaging/crop';
 import { BoxedMask, voteMappedMasks } from './imaging/shape-prior';
-import { envValue } from './debug-env';
 import { segmentVolume } from './segment-volume';
 import { defaultBackends } from './backends';
 
-/** Weight of the squared distance between body-normalised positions (0..1) in matching. */
-const ANATOMY_WEIGHT = Number(envValue('SAT_ANATOMY_WEIGHT') ?? 10);
-const DEBUG = !!envValue('SAT_DEBUG_SEED');
+export interface CrossStudyOptions {
+  /** Weight of the squared distance between body-normalised positions (0..1) in matching. */
+  anatomyWeight?: number;
+}
 
 /** At most this many target slices are tried as the seed. */
 const MAX_CANDIDATES = 40;
 
-export async function segmentVolumeFromOtherStudies(req: OneShotRequest, labels: number[], hooks: RunHooks): Promise<SegmentationResult> {
+export async function segmentVolumeFromOtherStudies(req: OneShotRequest, labels: number[], hooks: RunHooks, options: CrossStudyOptions = {}): Promise<SegmentationResult> {
+  const anatomyWeight = options.anatomyWeight ?? 10;
   const started = Date.now();
   const { image } = req;
   if (image.channels !== 1) throw new InputError('a series segmented from other studies must be single-channel (grey).');
@@ -74,25 +76,26 @@ export async function segmentVolumeFromOtherStudies(req: OneShotRequest, labels:
     let best: { k: number; mask: Uint8Array; score: number } | undefined;
     for (const k of candidates) {
       const t = targets.get(k)!;
-      const anatomy = { target: t.uv, references: refUV, weight: ANATOMY_WEIGHT };
+      const anatomy = { target: t.uv, references: refUV, weight: anatomyWeight };
       const pool = collectCandidates({ target: t.features, width: t.img.width, height: t.img.height, spacing, references: refs, sameFrame: false, anatomy });
       const prepared = await backends.segmenter.prepare(t.img);
       // Organs sit at similar places within the body across patients: the references'
       // outlines, mapped body box to body box, are tried as a prior next to no prior.
       const prior = voteMappedMasks(refBodies, t.img.width, t.img.height, t.body);
-      for (const setting of DEFAULT_BANK) {
-        const scheme = schemeFor(pool, setting);
-        if (!scheme.points.some((p) => p.positive)) continue;
-        for (const priorMask of [undefined, prior]) {
-        const res = await prepared.segment({ points: scheme.points, priorMask });
-        const area = countOnes(res.mask);
-        // A seed far from the reference's size is a different structure.
-        const plausible = area >= 0.3 * refArea && area <= 3 * refArea;
-        const score = (0.7 * res.quality + 0.3 * scheme.featureScore) * (plausible ? 1 : 0.3);
-        if (DEBUG) console.error(`seed k=${k} ${setting.name} prior=${!!priorMask} area=${area}/${refArea} q=${res.quality.toFixed(2)} fs=${scheme.featureScore.toFixed(2)} score=${score.toFixed(2)} pos=${scheme.points.filter((p) => p.positive).length}`);
-        if (!best || score > best.score) best = { k, mask: res.mask, score };
-        }
-      }
+      // A seed far from the reference's size is a different structure.
+      const plausibility = (m: Uint8Array) => {
+        const area = countOnes(m);
+        return area >= 0.3 * refArea && area <= 3 * refArea ? 1 : 0.3;
+      };
+      const answer = await searchBank({
+        pool,
+        prepared,
+        bank: DEFAULT_BANK,
+        priors: [undefined, prior],
+        plausibility,
+        onAnswer: (a) => hooks.debug?.(`seed k=${k} ${a.setting.name} prior=${a.priorIndex > 0} area=${countOnes(a.mask)}/${refArea} q=${a.quality.toFixed(2)} score=${a.score.toFixed(2)} positives=${a.positives}`),
+      });
+      if (answer && (!best || answer.score > best.score)) best = { k, mask: answer.mask, score: answer.score };
       prepared.dispose?.();
       hooks.onProgress?.({ fraction: ((li + candidates.indexOf(k) / candidates.length) / labels.length) * 0.3, stage: `label ${label}: looking for the tissue`, done: li, total: labels.length });
     }

@@ -9,8 +9,9 @@ import { copyGeometry } from './image/geometry';
 import { sliceImage } from './image/slices';
 import { downsampleImage, downsampleMask, upsampleMask } from './image/working-resolution';
 import { defaultBackends } from './backends';
-import { labelsPresent } from './labels';
-import { collectCandidates, DEFAULT_BANK, PlannerReference, PromptSetting, schemeFor } from './prompts/prompt-planner';
+import { chooseLabels, labelsPresent } from './labels';
+import { collectCandidates, DEFAULT_BANK, PlannerReference, PromptSetting } from './prompts/prompt-planner';
+import { searchBank } from './prompts/bank-search';
 import { countOnes } from './imaging/morphology';
 import { voteMappedMasks, wholeImage } from './imaging/shape-prior';
 import { segmentVolumeFromOtherStudies } from './segment-cross-study';
@@ -31,9 +32,7 @@ export async function segmentOneShot(req: OneShotRequest, hooks: RunHooks = {}, 
       throw new InputError(`reference ${i + 1} has ${r.image.channels === 3 ? 'colour' : 'grey'} pixels but the target has ${image.channels === 3 ? 'colour' : 'grey'} pixels.`);
   });
   const present = [...new Set(req.references.flatMap((r) => labelsPresent(r.mask)))].sort((a, b) => a - b);
-  if (present.length === 0) throw new InputError('the reference mask is empty: it must mark the tissue.');
-  const labels = req.labels && req.labels.length ? req.labels : present;
-  for (const l of labels) if (!present.includes(l)) throw new InputError(`label ${l} is not in the reference mask (labels present: ${present.join(', ')}).`);
+  const labels = chooseLabels(present, req.labels);
   if (volume) return segmentVolumeFromOtherStudies(req, labels, hooks);
   const backends = req.backends ?? defaultBackends();
 
@@ -61,7 +60,6 @@ export async function segmentOneShot(req: OneShotRequest, hooks: RunHooks = {}, 
       })
       .filter((r) => countOnes(r.mask) > 0);
     const pool = collectCandidates({ target: targetFeatures, width: target.width, height: target.height, spacing: target.pixelSpacing, references: plannerRefs, sameFrame: false });
-    let best: { mask: Uint8Array; score: number } = { mask: new Uint8Array(target.width * target.height), score: 0 };
     // Where images share a framing (chest films), the reference's outline is a useful prior;
     // where they do not (endoscopy), it is not: both are tried and scored alike.
     const shapePrior = voteMappedMasks(
@@ -70,15 +68,8 @@ export async function segmentOneShot(req: OneShotRequest, hooks: RunHooks = {}, 
       target.height,
       wholeImage(target.width, target.height),
     );
-    for (const setting of bank) {
-      const scheme = schemeFor(pool, setting);
-      if (!scheme.points.some((p) => p.positive)) continue;
-      for (const priorMask of [undefined, shapePrior]) {
-        const res = await prepared.segment({ points: scheme.points, priorMask });
-        const score = 0.7 * res.quality + 0.3 * scheme.featureScore;
-        if (score > best.score) best = { mask: res.mask, score };
-      }
-    }
+    const answer = await searchBank({ pool, prepared, bank, priors: [undefined, shapePrior] });
+    const best = answer && answer.score > 0 ? answer : { mask: new Uint8Array(target.width * target.height), score: 0 };
     const full = upsampleMask(best.mask, target.width, target.height, f, W, H);
     let voxels = 0;
     for (let i = 0; i < full.length; i++) if (full[i] && out.data[i] === 0) (out.data[i] = label), voxels++;

@@ -1,27 +1,22 @@
 /**
  * Whole-series segmentation from annotated slice(s) of the same series: each label of the
- * reference mask is propagated through the volume (see propagation/volume-propagation.ts).
+ * reference mask is followed through the volume (propagation/label-tracker.ts).
  */
 import { InputError, LabelResult, RunHooks, SegmentationResult, StageTimings, VolumeSegmentationRequest } from './api-types';
 import { sameGrid, describeGrid, copyGeometry } from './image/geometry';
 import { LabelVolume, voxelCount } from './image/types';
 import { defaultBackends } from './backends';
-import { propagateLabel, PropagationOptions } from './propagation/volume-propagation';
-import { labelsPresent } from './labels';
-import { trackLabel } from './propagation/seeded-tracking';
-import { envValue } from './debug-env';
+import { trackLabel, TrackingOptions } from './propagation/label-tracker';
+import { chooseLabels, labelsPresent } from './labels';
 
-export async function segmentVolume(req: VolumeSegmentationRequest, hooks: RunHooks = {}, options: PropagationOptions = {}): Promise<SegmentationResult> {
+export async function segmentVolume(req: VolumeSegmentationRequest, hooks: RunHooks = {}, options: TrackingOptions = {}): Promise<SegmentationResult> {
   const started = Date.now();
   const { image, referenceMask } = req;
   if (!sameGrid(image, referenceMask)) {
     throw new InputError(`the reference mask grid (${describeGrid(referenceMask)}) does not match the image (${describeGrid(image)}); resample it onto the image grid first.`);
   }
   if (image.channels !== 1) throw new InputError('volume propagation needs a single-channel (grey) series; this one has colour pixels.');
-  const present = labelsPresent(referenceMask);
-  if (present.length === 0) throw new InputError('the reference mask is empty: draw the tissue on at least one slice.');
-  const labels = req.labels && req.labels.length ? req.labels : present;
-  for (const l of labels) if (!present.includes(l)) throw new InputError(`label ${l} is not in the reference mask (labels present: ${present.join(', ')}).`);
+  const labels = chooseLabels(labelsPresent(referenceMask), req.labels);
   const backends = req.backends ?? defaultBackends();
   const n = voxelCount(image);
   const sliceLen = image.dims[0] * image.dims[1];
@@ -34,13 +29,13 @@ export async function segmentVolume(req: VolumeSegmentationRequest, hooks: RunHo
   for (const label of labels) {
     const annotated = new Uint8Array(n);
     for (let i = 0; i < n; i++) annotated[i] = referenceMask.data[i] === label ? 1 : 0;
-    const propagate = envValue('SAT_PROTO') ? trackLabel : propagateLabel;
-    const res = await propagate(
+    const res = await trackLabel(
       {
         image,
         backends,
         hooks,
         label,
+        absentSlices: req.absentSlices?.[label],
         timings,
         onSliceDone: () => {
           done++;

@@ -4,7 +4,7 @@
  * CLS and register tokens are stripped; patchW/patchH are in the caller's image pixels.
  */
 import type { PatchEncoder, PatchFeatures } from '../engine/features/patch-encoder';
-import type { SegmenterImage } from '../engine/segmenters/promptable-segmenter';
+import type { Image2D } from '../engine/image/types';
 import type { ModelEntry } from './manifest';
 import { ModelSession, ort } from './ort-session';
 import { toNetworkInput, WindowOptions } from './preprocess';
@@ -19,7 +19,7 @@ export class Dinov2PatchEncoder implements PatchEncoder {
     this.name = `learned:${entry.id}`;
   }
 
-  async encode(image: SegmenterImage): Promise<PatchFeatures> {
+  async encode(image: Image2D): Promise<PatchFeatures> {
     const p = this.entry.preprocessing;
     const ps = p.patchSize ?? 14;
     const spec = this.entry.files.encoder;

@@ -3,7 +3,7 @@
  * resize (SAM's ResizeLongestSide), mean/std normalisation, zero padding (after normalisation,
  * as SAM pads), CHW float32 in RGB order.
  */
-import type { SegmenterImage } from '../engine/segmenters/promptable-segmenter';
+import type { Image2D } from '../engine/image/types';
 import type { Preprocessing } from './manifest';
 import { resizeBilinear } from '../engine/imaging/resize';
 
@@ -13,7 +13,7 @@ export interface WindowOptions {
 }
 
 /** Interleaved RGB, 0..255 float, same width/height as the image. */
-export function toRgb255(img: SegmenterImage, opts: WindowOptions = {}): Float32Array {
+export function toRgb255(img: Image2D, opts: WindowOptions = {}): Float32Array {
   const n = img.width * img.height;
   const out = new Float32Array(n * 3);
   if (img.channels === 3) {
@@ -72,7 +72,7 @@ export interface NetworkInput {
 
 /** Resize keeping aspect so the long side is p.inputSize, normalise, pad to tensorW×tensorH (top-left aligned). */
 export function toNetworkInput(
-  img: SegmenterImage,
+  img: Image2D,
   p: Preprocessing,
   tensorSize: (newW: number, newH: number) => [number, number],
   opts: WindowOptions = {},

@@ -3,13 +3,8 @@
  * engine's PromptableSegmenter: the image encoder runs once in prepare(); each prompt runs only
  * the decoder.
  */
-import type {
-  PreparedImage,
-  PromptableSegmenter,
-  SegmenterImage,
-  SegmenterPrompt,
-  SegmenterResult,
-} from '../engine/segmenters/promptable-segmenter';
+import type { PreparedImage, PromptableSegmenter, SegmenterPrompt, SegmenterResult } from '../engine/segmenters/promptable-segmenter';
+import type { Image2D } from '../engine/image/types';
 import type { ModelEntry } from './manifest';
 import { chooseMask, logitsToImageMask, priorToMaskInput } from './mask-mapping';
 import { ModelSession, ort } from './ort-session';
@@ -26,7 +21,7 @@ export class SamSegmenter implements PromptableSegmenter {
     this.name = `learned:${entry.id}`;
   }
 
-  async prepare(image: SegmenterImage): Promise<PreparedImage> {
+  async prepare(image: Image2D): Promise<PreparedImage> {
     const p = this.entry.preprocessing;
     const S = p.inputSize;
     const enc = this.entry.files.encoder;

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadLearnedBackends, LearnedBackends, ModelManifest, parseManifest } from '../../../extension/src/models';
-import type { SegmenterImage } from '../../../extension/src/engine/segmenters/promptable-segmenter';
+import type { Image2D } from '../../../extension/src/engine/image/types';
 import { ensureTinyModels } from './tiny-models';
 
 let dir: string;
@@ -15,7 +15,7 @@ beforeAll(() => {
   manifest = parseManifest(JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')));
 });
 
-function ct(width: number, height: number, hu: (x: number, y: number) => number): SegmenterImage {
+function ct(width: number, height: number, hu: (x: number, y: number) => number): Image2D {
   const data = new Float32Array(width * height);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = hu(x, y);
   return { data, width, height, channels: 1, pixelSpacing: [1, 1], modality: 'CT' };

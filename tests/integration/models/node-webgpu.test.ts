@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import { loadLearnedBackends, LearnedBackends } from '../../../extension/src/models';
 import { nodeWebGpu } from '../../../extension/src/models/node-webgpu';
-import type { SegmenterImage } from '../../../extension/src/engine/segmenters/promptable-segmenter';
+import type { Image2D } from '../../../extension/src/engine/image/types';
 import { ensureTinyModels } from './tiny-models';
 
 // SwiftShader compiles every WebGPU kernel on the CPU: minutes on a busy 2-core machine.
@@ -31,7 +31,7 @@ afterAll(() => {
   else process.env.SAT_NODE_WEBGPU = saved;
 });
 
-function ct(width: number, height: number, hu: (x: number, y: number) => number): SegmenterImage {
+function ct(width: number, height: number, hu: (x: number, y: number) => number): Image2D {
   const data = new Float32Array(width * height);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = hu(x, y);
   return { data, width, height, channels: 1, pixelSpacing: [1, 1], modality: 'CT' };

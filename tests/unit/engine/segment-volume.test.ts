@@ -1,7 +1,6 @@
 import { segmentVolume, CancelledError, InputError, Progress } from '../../../extension/src/engine';
 import { dice, countOnes } from '../../../extension/src/engine/imaging/morphology';
 import { propagationRuns } from '../../../extension/src/engine/propagation/slice-order';
-import { tissueEnded, DEFAULT_TISSUE_END } from '../../../extension/src/engine/propagation/tissue-end';
 import { phantom, referenceOnSlice, binary } from '../../support/phantom';
 
 // An "organ" (label 1) over slices 4..16, and right where it ends a denser neighbour starts
@@ -28,19 +27,6 @@ describe('slice order', () => {
     expect(runs).toContainEqual({ from: 1, slices: [2, 3], mayStop: false });
     expect(runs).toContainEqual({ from: 6, slices: [5, 4], mayStop: false });
     expect(runs).toContainEqual({ from: 6, slices: [7], mayStop: true });
-  });
-});
-
-describe('tissue-end rules', () => {
-  const ok = { area: 100, previousArea: 100, referenceArea: 120, confidence: 0.8, positiveMatches: 5, affinity: 0.7 };
-  it('accept a plausible slice and name the reason when they stop', () => {
-    expect(tissueEnded(ok, DEFAULT_TISSUE_END)).toBeUndefined();
-    expect(tissueEnded({ ...ok, positiveMatches: 0 }, DEFAULT_TISSUE_END)).toEqual({ reason: expect.stringMatching(/recognised/), hard: true });
-    expect(tissueEnded({ ...ok, area: 2 }, DEFAULT_TISSUE_END)).toEqual({ reason: expect.stringMatching(/vanished/), hard: true });
-    expect(tissueEnded({ ...ok, area: 400 }, DEFAULT_TISSUE_END)).toEqual({ reason: expect.stringMatching(/leak/), hard: true });
-    // weak evidence alone does not end a run: the next slice must agree
-    expect(tissueEnded({ ...ok, affinity: 0 }, DEFAULT_TISSUE_END)).toEqual({ reason: expect.stringMatching(/annotated tissue/), hard: false });
-    expect(tissueEnded({ ...ok, confidence: 0.05 }, DEFAULT_TISSUE_END)).toEqual({ reason: expect.stringMatching(/confidence/), hard: false });
   });
 });
 

@@ -5,7 +5,7 @@
  * same density (a kidney in fat from a liver edge), which plain intensity cannot.
  */
 import { PatchEncoder, PatchFeatures } from './patch-encoder';
-import { SegmenterImage } from '../segmenters/promptable-segmenter';
+import { Image2D } from '../image/types';
 import { normaliseForFeatures } from '../imaging/intensity';
 import { IntegralImage } from '../imaging/integral';
 
@@ -29,11 +29,11 @@ export class ContextPatchEncoder implements PatchEncoder {
     return Math.max(2, Math.round(Math.max(width, height) / (this.options.gridSize ?? 48)));
   }
 
-  async encode(image: SegmenterImage): Promise<PatchFeatures> {
+  async encode(image: Image2D): Promise<PatchFeatures> {
     return this.encodeSync(image);
   }
 
-  encodeSync(image: SegmenterImage): PatchFeatures {
+  encodeSync(image: Image2D): PatchFeatures {
     const { width: w, height: h } = image;
     const p = this.patchSizeFor(w, h);
     const gridW = Math.ceil(w / p);

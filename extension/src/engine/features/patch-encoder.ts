@@ -2,7 +2,7 @@
  * Patch encoder contract, shared by the embedded (training-free) encoder and DINOv2:
  * a 2D image in, a grid of feature vectors out (one per patch, row-major).
  */
-import { SegmenterImage } from '../segmenters/promptable-segmenter';
+import { Image2D } from '../image/types';
 
 export interface PatchFeatures {
   /** gridW × gridH × dim, row-major over the grid, features contiguous per patch. */
@@ -17,5 +17,5 @@ export interface PatchFeatures {
 
 export interface PatchEncoder {
   readonly name: string;
-  encode(image: SegmenterImage): Promise<PatchFeatures>;
+  encode(image: Image2D): Promise<PatchFeatures>;
 }

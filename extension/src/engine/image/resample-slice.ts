@@ -1,8 +1,8 @@
 /** Resampling one 2D slice to another pixel size (bilinear for images, nearest for masks). */
-import { SegmenterImage } from '../segmenters/promptable-segmenter';
+import { Image2D } from './types';
 import { resizeBilinear } from '../imaging/resize';
 
-export function resampleSliceTo(img: SegmenterImage, spacing: [number, number]): SegmenterImage {
+export function resampleSliceTo(img: Image2D, spacing: [number, number]): Image2D {
   const w = Math.max(1, Math.round((img.width * img.pixelSpacing[0]) / spacing[0]));
   const h = Math.max(1, Math.round((img.height * img.pixelSpacing[1]) / spacing[1]));
   const data = resizeBilinear(img.data, img.width, img.height, img.channels, w, h);

@@ -1,8 +1,8 @@
 import { ImageVolume } from './types';
-import { SegmenterImage } from '../segmenters/promptable-segmenter';
+import { Image2D } from './types';
 
 /** Slice k of a volume as a 2D segmenter image (a view: no copy for single-channel data). */
-export function sliceImage(vol: ImageVolume, k: number): SegmenterImage {
+export function sliceImage(vol: ImageVolume, k: number): Image2D {
   const n = vol.dims[0] * vol.dims[1] * vol.channels;
   return {
     data: vol.data.subarray(k * n, (k + 1) * n),

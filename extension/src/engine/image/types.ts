@@ -34,6 +34,19 @@ export interface ImageVolume extends Geometry {
   modality?: 'CT' | 'MR' | 'XR' | 'RGB' | 'OT';
 }
 
+/** One 2D image (a slice of a volume, or a picture): what encoders and segmenters take. */
+export interface Image2D {
+  /** Pixel values, row-major, channels interleaved. For CT: HU. */
+  data: Float32Array;
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  /** Physical pixel size (mm); 1 for plain pictures. */
+  pixelSpacing: [number, number];
+  /** CT values are Hounsfield units, which fixed windows can rely on; other kinds are normalised per image. */
+  modality?: 'CT' | 'MR' | 'XR' | 'RGB' | 'OT';
+}
+
 /** Label map on a Geometry: 0 is background, other values are segment labels. */
 export interface LabelVolume extends Geometry {
   data: Uint8Array | Uint16Array;

@@ -4,7 +4,7 @@
  * millimetre. Masks come back to the full grid by interpolating the coarse mask, which
  * keeps edges smooth instead of blocky.
  */
-import { SegmenterImage } from '../segmenters/promptable-segmenter';
+import { Image2D } from './types';
 
 /** Working pixels are at least this size (mm). */
 export const MIN_WORKING_SPACING_MM = 1.5;
@@ -14,7 +14,7 @@ export function workingFactor(spacing: [number, number], minSpacingMm = MIN_WORK
 }
 
 /** Box-average downsampling by an integer factor (edge blocks average what they hold). */
-export function downsampleImage(img: SegmenterImage, f: number): SegmenterImage {
+export function downsampleImage(img: Image2D, f: number): Image2D {
   if (f === 1) return img;
   const { width: W, height: H, channels: C } = img;
   const w = Math.ceil(W / f);

@@ -3,7 +3,7 @@
  * channels. CT uses fixed Hounsfield windows (so every slice of a series is treated alike);
  * other images use robust percentiles of the image itself.
  */
-import { SegmenterImage } from '../segmenters/promptable-segmenter';
+import { Image2D } from '../image/types';
 
 export interface NormalisedImage {
   /** channel-major planes, each width×height, values about 0..1 */
@@ -18,7 +18,7 @@ const CT_WINDOWS: [number, number][] = [
   [-1000, 1000],
 ];
 
-export function normaliseForFeatures(img: SegmenterImage): NormalisedImage {
+export function normaliseForFeatures(img: Image2D): NormalisedImage {
   const n = img.width * img.height;
   const planes: Float32Array[] = [];
   if (img.channels === 1 && img.modality === 'CT') {

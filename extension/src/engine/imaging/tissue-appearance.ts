@@ -17,6 +17,8 @@ export interface TissueAppearance {
   /** Median and robust spread (1.4826 × MAD) of the foreground values. */
   median: number;
   spread: number;
+  /** Median of the background ring: |median - backgroundMedian| is the tissue's contrast. */
+  backgroundMedian: number;
 }
 
 /** Value range of the histograms: a fixed window for CT (HU), robust percentiles otherwise. */
@@ -37,31 +39,24 @@ export function measureAppearance(values: Float32Array, mask: Uint8Array, w: num
   const bg = new HistogramModel(APPEARANCE_BINS, 1, ranges);
   const dOut = distanceOutside(mask, w, h, spacing[0], spacing[1]);
   const inside: number[] = [];
+  const ring: number[] = [];
   for (let i = 0; i < mask.length; i++) {
     if (mask[i]) {
       fg.add(values, i);
       inside.push(values[i]);
-    } else if (dOut[i] > ringMm[0] && dOut[i] <= ringMm[1]) bg.add(values, i);
+    } else if (dOut[i] > ringMm[0] && dOut[i] <= ringMm[1]) {
+      bg.add(values, i);
+      ring.push(values[i]);
+    }
   }
   if (inside.length === 0) return undefined;
   if (bg.sampleWeight === 0) for (let i = 0; i < mask.length; i++) if (!mask[i]) bg.add(values, i);
   inside.sort((a, b) => a - b);
   const median = inside[inside.length >> 1];
   const dev = inside.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
-  return { ranges, foreground: fg.density(1.5), background: bg.density(1.5), median, spread: 1.4826 * dev[dev.length >> 1] };
-}
-
-/** Mixes two appearances (weight of b in 0..1). */
-export function blendAppearance(a: TissueAppearance, b: TissueAppearance | undefined, weightB: number): TissueAppearance {
-  if (!b || weightB <= 0) return a;
-  const mix = (x: Float64Array, y: Float64Array) => x.map((v, i) => (1 - weightB) * v + weightB * y[i]);
-  return {
-    ranges: a.ranges,
-    foreground: mix(a.foreground, b.foreground),
-    background: mix(a.background, b.background),
-    median: (1 - weightB) * a.median + weightB * b.median,
-    spread: (1 - weightB) * a.spread + weightB * b.spread,
-  };
+  ring.sort((a, b) => a - b);
+  const backgroundMedian = ring.length ? ring[ring.length >> 1] : median;
+  return { ranges, foreground: fg.density(1.5), background: bg.density(1.5), median, spread: 1.4826 * dev[dev.length >> 1], backgroundMedian };
 }
 
 /** Per-pixel log-likelihood ratio foreground : background, clamped to ±limit. */

@@ -39,6 +39,10 @@ export interface TrackRules {
   /** Separator: inside level below the levels within separatorSlices on both sides by this much (image units). */
   separatorDrop: number;
   separatorSlices: number;
+  /** ...and by at least this share of the annotated tissue's contrast with its surroundings. */
+  separatorContrast: number;
+  /** ...and it is smoother than the flanks (local variation at most this share of theirs). */
+  separatorSmoothness: number;
   /** A piece smaller than this share of its largest section (or than vanishPx) has vanished. */
   vanishFraction: number;
   vanishPx: number;
@@ -60,6 +64,8 @@ export const DEFAULT_TRACK_RULES: TrackRules = {
   valleySlackPx: 6,
   separatorDrop: 40,
   separatorSlices: 3,
+  separatorContrast: 0.25,
+  separatorSmoothness: 0.75,
   vanishFraction: 0.03,
   vanishPx: 4,
   tailFraction: 0.2,
@@ -73,12 +79,12 @@ export interface TrackEnd {
 }
 
 /** Judges the track's newest sample (already in its history); returns where it ended when a rule fires. */
-export function judgeTrack(t: Track, sliceMm: number, rules: TrackRules): TrackEnd | undefined {
+export function judgeTrack(t: Track, sliceMm: number, rules: TrackRules, tissueContrast = 0): TrackEnd | undefined {
   const h = t.history;
   const s = h[h.length - 1];
   const tube = tubeEnd(t, s, sliceMm, rules);
   if (tube) return tube;
-  const sep = separatorEnd(h, rules);
+  const sep = separatorEnd(h, rules, tissueContrast);
   if (sep) return sep;
   if (s.area < Math.max(rules.vanishPx, rules.vanishFraction * t.maxArea)) {
     return { keepThrough: h.length > 1 ? h[h.length - 2].k : s.k, reason: 'vanished' };
@@ -127,13 +133,19 @@ function tubeEnd(t: Track, s: TrackSample, sliceMm: number, rules: TrackRules): 
 }
 
 /** A dip of the inside level flanked by higher levels before and after it (needs separatorSlices after it). */
-function separatorEnd(h: TrackSample[], rules: TrackRules): TrackEnd | undefined {
+function separatorEnd(h: TrackSample[], rules: TrackRules, tissueContrast: number): TrackEnd | undefined {
   const m = rules.separatorSlices;
   const j = h.length - 1 - m;
   if (j < 1) return undefined;
+  const drop = Math.max(rules.separatorDrop, rules.separatorContrast * tissueContrast);
+  const flank = (from: number, to: number, f: (e: TrackSample) => number) => Math.max(...h.slice(from, to).map(f));
+  const smoother = (e: TrackSample) => e.texture;
+  const texBefore = flank(Math.max(0, j - m), j, smoother);
+  const texAfter = flank(j + 1, h.length, smoother);
+  if (!(h[j].texture <= rules.separatorSmoothness * Math.min(texBefore, texAfter))) return undefined;
   const at = h[j].level;
   const before = Math.max(...h.slice(Math.max(0, j - m), j).map((e) => e.level));
   const after = Math.max(...h.slice(j + 1).map((e) => e.level));
-  if (at + rules.separatorDrop <= before && at + rules.separatorDrop <= after) return { keepThrough: h[j - 1].k, reason: 'crossed a darker separating band (a disc)' };
+  if (at + drop <= before && at + drop <= after) return { keepThrough: h[j - 1].k, reason: 'crossed a darker separating band (a disc)' };
   return undefined;
 }

@@ -7,7 +7,7 @@
  * because the ascending aorta ran into the heart.
  */
 import { label2D } from '../imaging/components';
-import { distanceInside } from '../imaging/distance';
+import { distanceInside, distanceOutside } from '../imaging/distance';
 
 export interface TrackSample {
   k: number;
@@ -17,6 +17,8 @@ export interface TrackSample {
   thickness: number;
   /** Median intensity inside the piece, away from its edge. */
   level: number;
+  /** Median local variation (3×3 standard deviation) there: trabecular bone is rough, a disc smooth. */
+  texture: number;
 }
 
 export interface Track {
@@ -102,13 +104,13 @@ export function assignPieces(book: TrackBook, mask: Uint8Array, values: Float32A
     const t = previous[i];
     if (t) overlaps[p].set(t, (overlaps[p].get(t) ?? 0) + 1);
   }
-  const level = pieceLevels(labels, nPieces, dIn, values, Math.max(spacing[0], spacing[1]));
+  const { level, texture } = pieceLevels(labels, nPieces, dIn, values, w, h, Math.max(spacing[0], spacing[1]));
   const piecesOf = new Map<number, number[]>();
   for (let p = 1; p < nPieces; p++) for (const t of overlaps[p].keys()) piecesOf.set(t, [...(piecesOf.get(t) ?? []), p]);
   const pieceTrack = new Uint16Array(nPieces);
   const splits = new Map<number, number[]>();
   for (let p = 1; p < nPieces; p++) {
-    const sample: TrackSample = { k, area: sizes[p], thickness: thick[p], level: level[p] };
+    const sample: TrackSample = { k, area: sizes[p], thickness: thick[p], level: level[p], texture: texture[p] };
     const from = [...overlaps[p].keys()];
     if (fresh) {
       pieceTrack[p] = book.start(sample).id;
@@ -140,7 +142,7 @@ export function assignPieces(book: TrackBook, mask: Uint8Array, values: Float32A
   }
   const trackMap = new Uint16Array(mask.length);
   const samples = new Map<number, TrackSample>();
-  for (let p = 1; p < nPieces; p++) if (pieceTrack[p]) samples.set(pieceTrack[p], { k, area: sizes[p], thickness: thick[p], level: level[p] });
+  for (let p = 1; p < nPieces; p++) if (pieceTrack[p]) samples.set(pieceTrack[p], { k, area: sizes[p], thickness: thick[p], level: level[p], texture: texture[p] });
   for (let i = 0; i < mask.length; i++) {
     const t = pieceTrack[labels[i]];
     if (!t) mask[i] = 0;
@@ -149,20 +151,75 @@ export function assignPieces(book: TrackBook, mask: Uint8Array, values: Float32A
   return { trackMap, samples, splits };
 }
 
-/** Median value of each piece away from its edge (its whole area when it is too thin for that). */
-function pieceLevels(labels: Int32Array, nPieces: number, dIn: Float32Array, values: Float32Array, pixelMm: number): Float32Array {
+/** Median value and median local variation of each piece away from its edge (its whole area when it is too thin for that). */
+function pieceLevels(labels: Int32Array, nPieces: number, dIn: Float32Array, values: Float32Array, w: number, h: number, pixelMm: number): { level: Float32Array; texture: Float32Array } {
   const inner: number[][] = Array.from({ length: nPieces }, () => []);
   const all: number[][] = Array.from({ length: nPieces }, () => []);
   for (let i = 0; i < labels.length; i++) {
     const p = labels[i];
     if (!p) continue;
-    all[p].push(values[i]);
-    if (dIn[i] > 1.5 * pixelMm) inner[p].push(values[i]);
+    all[p].push(i);
+    if (dIn[i] > 1.5 * pixelMm) inner[p].push(i);
   }
-  const out = new Float32Array(nPieces);
+  const level = new Float32Array(nPieces).fill(NaN);
+  const texture = new Float32Array(nPieces).fill(NaN);
+  const median = (v: number[]) => (v.sort((a, b) => a - b), v[v.length >> 1]);
   for (let p = 1; p < nPieces; p++) {
-    const v = (inner[p].length >= 4 ? inner[p] : all[p]).sort((a, b) => a - b);
-    out[p] = v.length ? v[v.length >> 1] : NaN;
+    const px = inner[p].length >= 4 ? inner[p] : all[p];
+    if (!px.length) continue;
+    level[p] = median(px.map((i) => values[i]));
+    texture[p] = median(px.map((i) => localStd(values, w, h, i)));
   }
-  return out;
+  return { level, texture };
+}
+
+function localStd(values: Float32Array, w: number, h: number, i: number): number {
+  const x = i % w;
+  const y = (i - x) / w;
+  let s = 0;
+  let s2 = 0;
+  let n = 0;
+  for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++)
+    for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) {
+      const v = values[yy * w + xx];
+      s += v;
+      s2 += v * v;
+      n++;
+    }
+  const m = s / n;
+  return Math.sqrt(Math.max(0, s2 / n - m * m));
+}
+
+/**
+ * A tube keeps its outline from slice to slice: pieces that continue only tube tracks are kept
+ * within `reachMm` of those tubes' pixels on the previous slice (in place). This is what stops a
+ * vessel spreading, slice by slice, into tissue of its own density that it touches.
+ */
+export function holdTubes(book: TrackBook, mask: Uint8Array, previous: Uint16Array, w: number, h: number, spacing: [number, number], reachMm: number): number {
+  const isTube = new Map<number, boolean>();
+  const tube = (id: number) => {
+    let v = isTube.get(id);
+    if (v === undefined) isTube.set(id, (v = book.get(id).tubeThickness !== undefined));
+    return v;
+  };
+  const tubePrev = new Uint8Array(mask.length);
+  let any = false;
+  for (let i = 0; i < mask.length; i++) if (previous[i] && tube(previous[i])) (tubePrev[i] = 1), (any = true);
+  if (!any) return 0;
+  const { labels, sizes } = label2D(mask, w, h);
+  const touchesTube = new Uint8Array(sizes.length);
+  const touchesOther = new Uint8Array(sizes.length);
+  for (let i = 0; i < mask.length; i++) {
+    const p = labels[i];
+    if (!p || !previous[i]) continue;
+    if (tube(previous[i])) touchesTube[p] = 1;
+    else touchesOther[p] = 1;
+  }
+  const reach = distanceOutside(tubePrev, w, h, spacing[0], spacing[1]);
+  let removed = 0;
+  for (let i = 0; i < mask.length; i++) {
+    const p = labels[i];
+    if (p && touchesTube[p] && !touchesOther[p] && reach[i] > reachMm) (mask[i] = 0), removed++;
+  }
+  return removed;
 }

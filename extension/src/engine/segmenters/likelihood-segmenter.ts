@@ -7,7 +7,8 @@
  * Quality is a stability score (how much the mask changes when the decision threshold moves)
  * times agreement with the points, in the spirit of SAM's own estimate.
  */
-import { PreparedImage, PromptableSegmenter, SegmenterImage, SegmenterPrompt, SegmenterResult } from './promptable-segmenter';
+import { PreparedImage, PromptableSegmenter, SegmenterPrompt, SegmenterResult } from './promptable-segmenter';
+import { Image2D } from '../image/types';
 import { gaussianBlur2D } from '../imaging/blur';
 import { HistogramModel, ValueRange } from '../imaging/appearance-model';
 import { Box, boxOfMask, cropPlane, growBox, pasteMask } from '../imaging/crop';
@@ -33,8 +34,8 @@ export interface LikelihoodSegmenterOptions {
 const DEFAULTS: Required<LikelihoodSegmenterOptions> = {
   imageSigmaMm: 1.0,
   scoreSigmaMm: 1.5,
-  priorFalloffMm: 3,
-  marginMm: 20,
+  priorFalloffMm: 10,
+  marginMm: 40,
   openingPx: 1,
 };
 
@@ -45,11 +46,11 @@ export class LikelihoodSegmenter implements PromptableSegmenter {
     this.opt = { ...DEFAULTS, ...options };
   }
 
-  async prepare(image: SegmenterImage): Promise<PreparedImage> {
+  async prepare(image: Image2D): Promise<PreparedImage> {
     return this.prepareSync(image);
   }
 
-  prepareSync(image: SegmenterImage): PreparedLikelihoodImage {
+  prepareSync(image: Image2D): PreparedLikelihoodImage {
     return new PreparedLikelihoodImage(image, this.opt);
   }
 }
@@ -72,7 +73,7 @@ interface RegionContext {
 export class PreparedLikelihoodImage implements PreparedImage {
   private readonly ranges: ValueRange[];
   private context?: RegionContext;
-  constructor(private readonly image: SegmenterImage, private readonly opt: Required<LikelihoodSegmenterOptions>) {
+  constructor(private readonly image: Image2D, private readonly opt: Required<LikelihoodSegmenterOptions>) {
     this.ranges = valueRanges(image);
   }
 
@@ -121,7 +122,9 @@ export class PreparedLikelihoodImage implements PreparedImage {
     fillHoles2D(mask, w, h);
     const quality = stability(mask, smoothed) * pointAgreement(mask, pts, w);
     pasteMask(full, W, box, mask);
-    return { mask: full, quality };
+    const evidence = new Float32Array(W * H).fill(-10);
+    for (let y = 0; y < h; y++) evidence.set(smoothed.subarray(y * w, (y + 1) * w), (box.y0 + y) * W + box.x0);
+    return { mask: full, quality, evidence };
   }
 
   private regionContext(prior?: Uint8Array): RegionContext {
@@ -220,7 +223,7 @@ function smoothChannels(data: Float32Array, w: number, h: number, channels: 1 | 
   return out;
 }
 
-function valueRanges(img: SegmenterImage): ValueRange[] {
+function valueRanges(img: Image2D): ValueRange[] {
   const n = img.width * img.height;
   if (img.channels === 1 && img.modality === 'CT') return [{ lo: -300, hi: 500 }];
   const out: ValueRange[] = [];

@@ -5,18 +5,7 @@
  */
 import { PromptPoint } from '../prompts/prompt-types';
 import { TissueAppearance } from '../imaging/tissue-appearance';
-
-export interface SegmenterImage {
-  /** Pixel values, row-major, channels interleaved. For CT: HU. */
-  data: Float32Array;
-  width: number;
-  height: number;
-  channels: 1 | 3;
-  /** Physical pixel size (mm); 1 for plain pictures. */
-  pixelSpacing: [number, number];
-  /** CT values are Hounsfield units, which fixed windows can rely on; other kinds are normalised per image. */
-  modality?: 'CT' | 'MR' | 'XR' | 'RGB' | 'OT';
-}
+import { Image2D } from '../image/types';
 
 export interface SegmenterPrompt {
   points: PromptPoint[];
@@ -36,12 +25,14 @@ export interface SegmenterResult {
   mask: Uint8Array;
   /** The segmenter's own estimate of mask quality, 0..1 (SAM's IoU prediction, or ours). */
   quality: number;
+  /** Per-pixel evidence behind the mask where the segmenter has one (> 0 inside, < 0 outside). */
+  evidence?: Float32Array;
 }
 
 export interface PromptableSegmenter {
   readonly name: string;
   /** Encode once per image; the returned handle answers many prompts cheaply. */
-  prepare(image: SegmenterImage): Promise<PreparedImage>;
+  prepare(image: Image2D): Promise<PreparedImage>;
 }
 
 export interface PreparedImage {

@@ -1,0 +1,271 @@
+/**
+ * Follows one label from its annotated slice(s) through a volume. Runs go outward from each
+ * annotated slice (slice-order.ts); on every slice the tissue is segmented from the finished
+ * neighbour (slice-step.ts), each connected piece is followed as a track of its own
+ * (tracks.ts), and each track is judged by its own course (track-rules.ts): where a piece
+ * ends, it and what grew from it are removed from the slices past its end, so a run can
+ * stop one piece (the ascending aorta at the heart) and go on with another (the descending
+ * aorta). Afterwards only 3D components connected to the annotation are kept. Work happens on
+ * a working grid (image/working-resolution.ts); annotated slices are returned exactly as drawn.
+ */
+import { ImageVolume } from '../image/types';
+import { sliceImage } from '../image/slices';
+import { downsampleImage, downsampleMask, upsampleMask, workingFactor } from '../image/working-resolution';
+import { Backends, CancelledError, RunHooks, StageTimings } from '../api-types';
+import { PatchFeatures } from '../features/patch-encoder';
+import { DEFAULT_BANK, PlannerReference, PromptSetting } from '../prompts/prompt-planner';
+import { keepSeededComponents3D } from '../imaging/components';
+import { countOnes } from '../imaging/morphology';
+import { gaussianBlur2D } from '../imaging/blur';
+import { appearanceRanges, measureAppearance, TissueAppearance } from '../imaging/tissue-appearance';
+import { SeededGrowthOptions, SeededGrowthSegmenter } from '../segmenters/seeded-growth-segmenter';
+import { propagationRuns, PropagationRun } from './slice-order';
+import { segmentSliceStep } from './slice-step';
+import { assignPieces, holdTubes, startTracks, TrackBook } from './tracks';
+import { DEFAULT_TRACK_RULES, judgeSplit, judgeTrack, TrackRules } from './track-rules';
+
+export interface TrackingOptions {
+  bank?: PromptSetting[];
+  rules?: Partial<TrackRules>;
+  walls?: Partial<SeededGrowthOptions>;
+  /** Smallest working pixel (mm); 0 works on the full grid. */
+  minWorkingSpacingMm?: number;
+  /** In-plane motion of the tissue's edge allowed from one slice to the next: this many slice spacings plus motionMm. */
+  motionSlices?: number;
+  motionMm?: number;
+}
+
+export interface TrackingContext {
+  image: ImageVolume;
+  backends: Backends;
+  hooks: RunHooks;
+  label: number;
+  /** Slices where the user said this label is absent: runs stop before them. */
+  absentSlices?: number[];
+  /** Called once per slice of this label, finished or skipped. */
+  onSliceDone: () => void;
+  /** Stage times are added here. */
+  timings: StageTimings;
+}
+
+export interface LabelTrack {
+  /** Binary mask over the volume, full grid (1 = label). */
+  mask: Uint8Array;
+  /** Per-slice confidence; 1 on annotated slices, 0 where segmented and found empty, NaN where not segmented. */
+  confidence: Float32Array;
+  /** Where pieces ended and why. */
+  stops: { from: number; at: number; reason: string }[];
+}
+
+export async function trackLabel(ctx: TrackingContext, annotatedMask: Uint8Array, options: TrackingOptions = {}): Promise<LabelTrack> {
+  const t = new LabelTracker(ctx, annotatedMask, options);
+  for (const run of propagationRuns(t.annotated, ctx.image.dims[2])) await t.follow(run);
+  return t.finish();
+}
+
+class LabelTracker {
+  readonly annotated: number[] = [];
+  private readonly W: number;
+  private readonly H: number;
+  private readonly f: number;
+  private readonly w: number;
+  private readonly h: number;
+  private readonly spacing: [number, number];
+  private readonly work: Uint8Array;
+  private readonly confidence: Float32Array;
+  private readonly stops: LabelTrack['stops'] = [];
+  private readonly trackMaps = new Map<number, Uint16Array>();
+  private readonly slices = new Map<number, { image: ReturnType<typeof downsampleImage>; features?: PatchFeatures }>();
+  private readonly appearances = new Map<number, TissueAppearance | undefined>();
+  /** Tube thickness of each annotated piece, found on one side of its slice and used on the other. */
+  private readonly tubes = new Map<number, (number | undefined)[]>();
+  private readonly walls: SeededGrowthSegmenter;
+  private readonly rules: TrackRules;
+  private readonly bank: PromptSetting[];
+  private readonly motionMm: number;
+
+  constructor(private readonly ctx: TrackingContext, private readonly annotatedMask: Uint8Array, options: TrackingOptions) {
+    const { image } = ctx;
+    [this.W, this.H] = image.dims;
+    this.f = workingFactor([image.spacing[0], image.spacing[1]], options.minWorkingSpacingMm);
+    this.w = Math.ceil(this.W / this.f);
+    this.h = Math.ceil(this.H / this.f);
+    this.spacing = [image.spacing[0] * this.f, image.spacing[1] * this.f];
+    this.work = new Uint8Array(this.w * this.h * image.dims[2]);
+    this.confidence = new Float32Array(image.dims[2]).fill(NaN);
+    this.walls = new SeededGrowthSegmenter(options.walls);
+    this.rules = { ...DEFAULT_TRACK_RULES, ...options.rules };
+    this.bank = options.bank ?? DEFAULT_BANK;
+    this.motionMm = (options.motionSlices ?? 1.5) * image.spacing[2] + (options.motionMm ?? 2);
+    const full = this.W * this.H;
+    for (let k = 0; k < image.dims[2]; k++) {
+      const s = annotatedMask.subarray(k * full, (k + 1) * full);
+      if (countOnes(s) === 0) continue;
+      this.annotated.push(k);
+      this.maskOf(k).set(downsampleMask(s, this.W, this.H, this.f));
+      this.confidence[k] = 1;
+    }
+  }
+
+  /** One run: slice after slice away from its annotated slice, until the series or every piece ends. */
+  async follow(run: PropagationRun): Promise<void> {
+    const { hooks } = this.ctx;
+    const book = new TrackBook();
+    const start = startTracks(book, this.maskOf(run.from), this.sliceOf(run.from).image.data, this.w, this.h, this.spacing, run.from);
+    this.trackMaps.set(run.from, start.trackMap);
+    const startIds = [...start.samples.keys()].sort((a, b) => a - b);
+    const known = this.tubes.get(run.from);
+    startIds.forEach((id, i) => {
+      if (known?.[i] !== undefined) book.get(id).tubeThickness = known[i];
+    });
+    const appearance = this.appearanceOf(run.from);
+    const order = new Map<number, number>([[run.from, -1], ...run.slices.map((k, i) => [k, i] as [number, number])]);
+    const absent = new Set(this.ctx.absentSlices ?? []);
+    let prev = run.from;
+    let stopped = false;
+    for (const k of run.slices) {
+      if (hooks.signal?.aborted) throw new CancelledError();
+      if (stopped || absent.has(k) || countOnes(this.maskOf(prev)) === 0) {
+        if (!stopped && absent.has(k)) this.stops.push({ from: run.from, at: prev, reason: 'the user erased the tissue on the next slice' });
+        stopped = true;
+        this.ctx.onSliceDone();
+        continue;
+      }
+      const step = await this.segment(k, prev, run.from, appearance);
+      if (run.mayStop) holdTubes(book, step.mask, this.trackMaps.get(prev)!, this.w, this.h, this.spacing, this.tubeReachMm());
+      const pieces = assignPieces(book, step.mask, this.sliceOf(k).image.data, this.trackMaps.get(prev)!, this.w, this.h, this.spacing, k);
+      this.maskOf(k).set(step.mask);
+      this.trackMaps.set(k, pieces.trackMap);
+      this.confidence[k] = step.confidence;
+      if (run.mayStop) {
+        for (const [parentId, childIds] of pieces.splits) {
+          const { branches, ended } = judgeSplit(book.get(parentId), childIds.map((c) => book.get(c)), this.rules);
+          if (branches.length) this.erase(run, order, new Set(branches.map((b) => b.id)), prev, k);
+          for (const b of branches) pieces.samples.delete(b.id);
+          if (ended) this.stops.push({ from: run.from, at: prev, reason: 'a tube that divides into thinner branches' });
+        }
+        for (const id of pieces.samples.keys()) {
+          const end = judgeTrack(book.get(id), this.ctx.image.spacing[2], this.rules, appearance ? Math.abs(appearance.median - appearance.backgroundMedian) : 0);
+          if (!end) continue;
+          this.erase(run, order, book.lineageOf(id), end.keepThrough, k);
+          this.stops.push({ from: run.from, at: end.keepThrough, reason: end.reason });
+          hooks.debug?.(`label ${this.ctx.label}: piece ${id} ends after slice ${end.keepThrough}: ${end.reason}`);
+        }
+      }
+      hooks.debug?.(`label ${this.ctx.label} k=${k} area=${countOnes(this.maskOf(k))} confidence=${step.confidence.toFixed(2)} pieces=${[...pieces.samples].map(([i, s]) => `${i}:${s.area}px/${s.thickness.toFixed(1)}mm`).join(',')}`);
+      this.show(k);
+      if (prev !== run.from) this.slices.delete(prev); // annotated slices stay cached as references
+      prev = k;
+      this.tubes.set(run.from, startIds.map((id, i) => book.get(id).tubeThickness ?? known?.[i]));
+      this.ctx.onSliceDone();
+    }
+  }
+
+  /** The whole label: 3D components connected to the annotation, on the full grid. */
+  finish(): LabelTrack {
+    const { w, h, W, H, f } = this;
+    const depth = this.ctx.image.dims[2];
+    const len = w * h;
+    const before = Uint8Array.from(this.work);
+    const seeds = new Uint8Array(this.work.length);
+    for (const k of this.annotated) seeds.set(this.maskOf(k), k * len);
+    keepSeededComponents3D(this.work, [w, h, depth], 1, (i) => seeds[i] !== 0);
+    const mask = new Uint8Array(W * H * depth);
+    for (let k = 0; k < depth; k++) {
+      const out = mask.subarray(k * W * H, (k + 1) * W * H);
+      if (this.annotated.includes(k)) {
+        out.set(this.annotatedMask.subarray(k * W * H, (k + 1) * W * H));
+        continue;
+      }
+      const m = this.maskOf(k);
+      if (countOnes(m) > 0) upsampleMask(m, w, h, f, W, H, out);
+      else if (!Number.isNaN(this.confidence[k])) this.confidence[k] = 0;
+      // Pieces cut off from the annotation are gone: the viewer gets the slice again.
+      if (!sameRange(before, this.work, k * len, (k + 1) * len)) this.ctx.hooks.onSlice?.({ label: this.ctx.label, k, mask: out.slice(), confidence: this.confidence[k] });
+    }
+    return { mask, confidence: this.confidence, stops: this.stops };
+  }
+
+  private async segment(k: number, prev: number, from: number, appearance: TissueAppearance | undefined) {
+    const refs: PlannerReference[] = [];
+    for (const r of prev === from ? [prev] : [prev, from]) refs.push({ features: await this.featuresOf(r), mask: this.maskOf(r), width: this.w, height: this.h });
+    const target = { image: this.sliceOf(k).image, features: await this.featuresOf(k) };
+    this.ctx.timings.slices++;
+    return segmentSliceStep({
+      backends: this.ctx.backends,
+      walls: this.walls,
+      target,
+      references: refs,
+      prior: this.maskOf(prev),
+      priorImage: this.sliceOf(prev).image.data,
+      bank: this.bank,
+      appearance,
+      motionMm: this.motionMm,
+      timings: this.ctx.timings,
+    });
+  }
+
+  /** Removes the given tracks from the run's slices after `afterK` through `throughK` (run order). */
+  private erase(run: PropagationRun, order: Map<number, number>, ids: Set<number>, afterK: number, throughK: number): void {
+    const from = order.get(afterK)!;
+    const to = order.get(throughK)!;
+    for (const kk of run.slices) {
+      const o = order.get(kk)!;
+      if (o <= from || o > to) continue;
+      const m = this.maskOf(kk);
+      const tm = this.trackMaps.get(kk)!;
+      let changed = false;
+      for (let i = 0; i < m.length; i++) if (tm[i] && ids.has(tm[i])) (m[i] = 0), (tm[i] = 0), (changed = true);
+      if (changed && kk !== throughK) this.show(kk);
+    }
+  }
+
+  /** How far a tube's edge may move from one slice to the next. */
+  private tubeReachMm(): number {
+    return Math.max(this.spacing[0], this.spacing[1], 0.35 * this.ctx.image.spacing[2] + 1);
+  }
+
+  private show(k: number): void {
+    this.ctx.hooks.onSlice?.({ label: this.ctx.label, k, mask: upsampleMask(this.maskOf(k), this.w, this.h, this.f, this.W, this.H), confidence: this.confidence[k] });
+  }
+
+  private maskOf(k: number): Uint8Array {
+    const len = this.w * this.h;
+    return this.work.subarray(k * len, (k + 1) * len);
+  }
+
+  private sliceOf(k: number) {
+    let s = this.slices.get(k);
+    if (!s) this.slices.set(k, (s = { image: downsampleImage(sliceImage(this.ctx.image, k), this.f) }));
+    return s;
+  }
+
+  private async featuresOf(k: number): Promise<PatchFeatures> {
+    const s = this.sliceOf(k);
+    if (!s.features) {
+      const t0 = now();
+      s.features = await this.ctx.backends.encoder.encode(s.image);
+      this.ctx.timings.encodeMs += now() - t0;
+    }
+    return s.features;
+  }
+
+  /** The annotated slice's tissue against its surroundings (single-channel series only). */
+  private appearanceOf(k: number): TissueAppearance | undefined {
+    if (!this.appearances.has(k)) {
+      const img = this.sliceOf(k).image;
+      const v = gaussianBlur2D(img.data, this.w, this.h, 1 / this.spacing[0], 1 / this.spacing[1]);
+      this.appearances.set(k, measureAppearance(v, this.maskOf(k), this.w, this.h, this.spacing, appearanceRanges(v, this.ctx.image.modality === 'CT')));
+    }
+    return this.appearances.get(k);
+  }
+}
+
+function sameRange(a: Uint8Array, b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
