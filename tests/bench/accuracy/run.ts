@@ -17,6 +17,7 @@ import { dataDir } from '../../support/data-dir';
 import { labelDice } from '../../../extension/src/engine/imaging/morphology';
 import { ReferenceChoice, referenceSlice, StructureExtent, structuresOf, VOLUMES } from './structures';
 import { barChart, ChartPanel } from './chart';
+import { IMAGE_SETS, ImageSetRow, runImageSet } from './image-sets';
 
 const CHOICES: ReferenceChoice[] = ['largest', 'at30'];
 const PREVIOUS_FILE = path.join(__dirname, '..', '..', '..', '..', 'tests', 'bench', 'accuracy', 'previous-release.json');
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
   const root = dataDir();
   const previous: Previous = fs.existsSync(PREVIOUS_FILE) ? JSON.parse(fs.readFileSync(PREVIOUS_FILE, 'utf8')) : {};
   const rows: Row[] = [];
+  const imageRows: ImageSetRow[] = [];
   for (const v of VOLUMES) {
     if (sets.length && !sets.includes(v.set)) continue;
     const imagePath = path.join(root, v.image);
@@ -122,13 +124,21 @@ async function main(): Promise<void> {
       }
     }
   }
+  for (const s of IMAGE_SETS) {
+    if (sets.length && !sets.includes(s.set)) continue;
+    if (!fs.existsSync(path.join(root, s.set))) throw new Error(`bench:accuracy needs ${path.join(root, s.set)} (set SAT_DATA_DIR to the shared data folder).`);
+    const r = await runImageSet(root, s);
+    imageRows.push(r);
+    if (!args.includes('--json')) console.log(`${r.set.padEnd(17)} ${r.what.padEnd(18)} one-shot ${String(r.pairs).padStart(4)} pairs  ${fmt(r.dice)}  ${fmt(previous[`${r.set}/pairs`])}  ${fmt(r.stretched)} (stretched reference mask)  ${r.seconds.toFixed(2)} s/pair`);
+  }
   if (args.includes('--save-previous')) {
     const out: Previous = { ...previous };
     for (const r of rows) out[key(r.set, r.label, r.choice)] = Number(r.dice.toFixed(4));
+    for (const r of imageRows) out[`${r.set}/pairs`] = Number(r.dice.toFixed(4));
     fs.writeFileSync(PREVIOUS_FILE, JSON.stringify(out, null, 1) + '\n');
   }
   if (args.includes('--json')) {
-    console.log(JSON.stringify(rows, null, 2));
+    console.log(JSON.stringify({ volumes: rows, images: imageRows }, null, 2));
   } else printSummary(rows, previous);
   const pngPath = flag('--png') ?? path.join('bench-output', 'accuracy.png');
   writeChart(rows, previous, pngPath);
