@@ -23,6 +23,7 @@ import { propagationRuns, PropagationRun } from './slice-order';
 import { segmentSliceStep } from './slice-step';
 import { assignPieces, holdTubes, startTracks, TrackBook } from './tracks';
 import { DEFAULT_TRACK_RULES, judgeSplit, judgeTrack, TrackRules } from './track-rules';
+import { followPieces } from './piece-motion';
 
 export interface TrackingOptions {
   bank?: PromptSetting[];
@@ -33,6 +34,8 @@ export interface TrackingOptions {
   /** In-plane motion of the tissue's edge allowed from one slice to the next: this many slice spacings plus motionMm. */
   motionSlices?: number;
   motionMm?: number;
+  /** Look for each piece where it moved to in-plane (block matching); default on. */
+  followMotion?: boolean;
 }
 
 export interface TrackingContext {
@@ -75,7 +78,7 @@ class LabelTracker {
   private readonly confidence: Float32Array;
   private readonly stops: LabelTrack['stops'] = [];
   private readonly trackMaps = new Map<number, Uint16Array>();
-  private readonly slices = new Map<number, { image: ReturnType<typeof downsampleImage>; features?: PatchFeatures }>();
+  private readonly slices = new Map<number, { image: ReturnType<typeof downsampleImage>; features?: PatchFeatures; smooth?: Float32Array }>();
   private readonly appearances = new Map<number, TissueAppearance | undefined>();
   /** Tube thickness of each annotated piece, found on one side of its slice and used on the other. */
   private readonly tubes = new Map<number, (number | undefined)[]>();
@@ -83,6 +86,7 @@ class LabelTracker {
   private readonly rules: TrackRules;
   private readonly bank: PromptSetting[];
   private readonly motionMm: number;
+  private readonly followMotion: boolean;
 
   constructor(private readonly ctx: TrackingContext, private readonly annotatedMask: Uint8Array, options: TrackingOptions) {
     const { image } = ctx;
@@ -97,6 +101,7 @@ class LabelTracker {
     this.rules = { ...DEFAULT_TRACK_RULES, ...options.rules };
     this.bank = options.bank ?? DEFAULT_BANK;
     this.motionMm = (options.motionSlices ?? 1.5) * image.spacing[2] + (options.motionMm ?? 2);
+    this.followMotion = options.followMotion ?? true;
     const full = this.W * this.H;
     for (let k = 0; k < image.dims[2]; k++) {
       const s = annotatedMask.subarray(k * full, (k + 1) * full);
@@ -131,9 +136,12 @@ class LabelTracker {
         this.ctx.onSliceDone();
         continue;
       }
-      const step = await this.segment(k, prev, run.from, appearance);
-      if (run.mayStop) holdTubes(book, step.mask, this.trackMaps.get(prev)!, this.w, this.h, this.spacing, this.tubeReachMm());
-      const pieces = assignPieces(book, step.mask, this.sliceOf(k).image.data, this.trackMaps.get(prev)!, this.w, this.h, this.spacing, k);
+      // Each piece is looked for where it moved to.
+      const moved = this.followMotion ? followPieces(this.trackMaps.get(prev)!, this.smoothOf(prev), this.smoothOf(k), this.w, this.h, this.spacing, Math.ceil(this.motionMm / Math.max(...this.spacing))).tracks : this.trackMaps.get(prev)!;
+      const prior = Uint8Array.from(moved, (t) => (t ? 1 : 0));
+      const step = await this.segment(k, prev, run.from, appearance, prior);
+      if (run.mayStop) holdTubes(book, step.mask, moved, this.w, this.h, this.spacing, this.tubeReachMm());
+      const pieces = assignPieces(book, step.mask, this.sliceOf(k).image.data, moved, this.w, this.h, this.spacing, k);
       this.maskOf(k).set(step.mask);
       this.trackMaps.set(k, pieces.trackMap);
       this.confidence[k] = step.confidence;
@@ -186,7 +194,7 @@ class LabelTracker {
     return { mask, confidence: this.confidence, stops: this.stops };
   }
 
-  private async segment(k: number, prev: number, from: number, appearance: TissueAppearance | undefined) {
+  private async segment(k: number, prev: number, from: number, appearance: TissueAppearance | undefined, prior: Uint8Array) {
     const refs: PlannerReference[] = [];
     for (const r of prev === from ? [prev] : [prev, from]) refs.push({ features: await this.featuresOf(r), mask: this.maskOf(r), width: this.w, height: this.h });
     const target = { image: this.sliceOf(k).image, features: await this.featuresOf(k) };
@@ -196,7 +204,7 @@ class LabelTracker {
       walls: this.walls,
       target,
       references: refs,
-      prior: this.maskOf(prev),
+      prior,
       priorImage: this.sliceOf(prev).image.data,
       bank: this.bank,
       appearance,
@@ -238,6 +246,13 @@ class LabelTracker {
     let s = this.slices.get(k);
     if (!s) this.slices.set(k, (s = { image: downsampleImage(sliceImage(this.ctx.image, k), this.f) }));
     return s;
+  }
+
+  /** The working slice smoothed for matching (1 mm). */
+  private smoothOf(k: number): Float32Array {
+    const s = this.sliceOf(k);
+    s.smooth ??= gaussianBlur2D(s.image.data, this.w, this.h, 1 / this.spacing[0], 1 / this.spacing[1]);
+    return s.smooth;
   }
 
   private async featuresOf(k: number): Promise<PatchFeatures> {
