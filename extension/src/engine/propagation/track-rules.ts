@@ -112,9 +112,11 @@ export function judgeSplit(parent: Track, pieces: Track[], rules: TrackRules): {
 
 function tubeEnd(t: Track, s: TrackSample, sliceMm: number, rules: TrackRules): TrackEnd | undefined {
   const h = t.history;
-  if (t.tubeThickness !== undefined && s.thickness > rules.tubeMerge * t.tubeThickness) {
+  // Thickness on a coarse grid jumps by whole pixels: judge the median of the last two samples.
+  const now = h.length > 1 ? Math.min(s.thickness, h[h.length - 2].thickness) : s.thickness;
+  if (t.tubeThickness !== undefined && now > rules.tubeMerge * t.tubeThickness) {
     let keep: number | undefined;
-    for (let i = h.length - 2; i >= 0 && keep === undefined; i--) if (h[i].thickness <= 1.2 * t.tubeThickness) keep = h[i].k;
+    for (let i = h.length - 3; i >= 0 && keep === undefined; i--) if (h[i].thickness <= 1.2 * t.tubeThickness) keep = h[i].k;
     return { keepThrough: keep ?? h[0].k, reason: 'a tube that thickens: merged into a neighbour' };
   }
   // A tube is longer than it is wide: steady over a few of its own diameters.
@@ -122,7 +124,13 @@ function tubeEnd(t: Track, s: TrackSample, sliceMm: number, rules: TrackRules): 
   const n = Math.max(rules.tubeSlices, Math.ceil(lengthMm / sliceMm));
   if (h.length < n) return undefined;
   const recent = h.slice(-n);
-  const steady = (v: number[], f: number) => Math.min(...v) > 0 && Math.max(...v) <= f * Math.min(...v);
+  // Steady: the middle half of the values within the factor (a pixel more or less here and there is not a change).
+  const steady = (v: number[], f: number) => {
+    const q = [...v].sort((a, b) => a - b);
+    const lo = q[Math.floor((q.length - 1) / 4)];
+    const hi = q[Math.ceil((3 * (q.length - 1)) / 4)];
+    return lo > 0 && hi <= f * lo;
+  };
   const thick = recent.map((e) => e.thickness);
   if (steady(thick, rules.tubeSteadiness) && (t.tubeThickness !== undefined || steady(recent.map((e) => e.area), rules.tubeAreaSteadiness))) {
     const median = [...thick].sort((a, b) => a - b)[n >> 1];

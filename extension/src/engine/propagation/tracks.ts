@@ -109,6 +109,14 @@ export function assignPieces(book: TrackBook, mask: Uint8Array, values: Float32A
   for (let p = 1; p < nPieces; p++) for (const t of overlaps[p].keys()) piecesOf.set(t, [...(piecesOf.get(t) ?? []), p]);
   const pieceTrack = new Uint16Array(nPieces);
   const splits = new Map<number, number[]>();
+  // A piece that keeps most of a split track's area continues it (a fragment breaking off does not end a course).
+  const heir = new Map<number, number>();
+  for (const [t, ps] of piecesOf) {
+    if (ps.length < 2 || ps.some((q) => overlaps[q].size > 1)) continue;
+    const total = ps.reduce((a, q) => a + sizes[q], 0);
+    const main = ps.reduce((a, q) => (sizes[q] > sizes[a] ? q : a), ps[0]);
+    if (sizes[main] >= 0.75 * total) heir.set(main, t);
+  }
   for (let p = 1; p < nPieces; p++) {
     const sample: TrackSample = { k, area: sizes[p], thickness: thick[p], level: level[p], texture: texture[p] };
     const from = [...overlaps[p].keys()];
@@ -117,7 +125,7 @@ export function assignPieces(book: TrackBook, mask: Uint8Array, values: Float32A
       continue;
     }
     if (from.length === 0) continue;
-    if (from.length === 1 && piecesOf.get(from[0])!.length === 1) {
+    if ((from.length === 1 && piecesOf.get(from[0])!.length === 1) || heir.has(p)) {
       pieceTrack[p] = from[0];
       book.get(from[0]).history.push(sample);
       continue;
