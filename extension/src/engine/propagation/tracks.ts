@@ -199,35 +199,45 @@ function localStd(values: Float32Array, w: number, h: number, i: number): number
 }
 
 /**
- * A tube keeps its outline from slice to slice: pieces that continue only tube tracks are kept
- * within `reachMm` of those tubes' pixels on the previous slice (in place). This is what stops a
- * vessel spreading, slice by slice, into tissue of its own density that it touches.
+ * A tube keeps its width from slice to slice. Where a piece continues only tube tracks, what
+ * it gained beyond `reachMm` of those tubes' previous pixels is kept only if it is no thicker
+ * than the tube (a tube may lengthen its section where it bends, like the aortic arch); a
+ * thicker gain is tissue of the same density that the tube touches, and is removed (in place).
  */
-export function holdTubes(book: TrackBook, mask: Uint8Array, previous: Uint16Array, w: number, h: number, spacing: [number, number], reachMm: number): number {
-  const isTube = new Map<number, boolean>();
-  const tube = (id: number) => {
-    let v = isTube.get(id);
-    if (v === undefined) isTube.set(id, (v = book.get(id).tubeThickness !== undefined));
-    return v;
+export function holdTubes(book: TrackBook, mask: Uint8Array, previous: Uint16Array, w: number, h: number, spacing: [number, number], reachMm: number, widthSlack = 1.3): number {
+  const tubeOf = new Map<number, number | undefined>();
+  const thickness = (id: number) => {
+    if (!tubeOf.has(id)) tubeOf.set(id, book.get(id).tubeThickness);
+    return tubeOf.get(id);
   };
   const tubePrev = new Uint8Array(mask.length);
   let any = false;
-  for (let i = 0; i < mask.length; i++) if (previous[i] && tube(previous[i])) (tubePrev[i] = 1), (any = true);
+  for (let i = 0; i < mask.length; i++) if (previous[i] && thickness(previous[i]) !== undefined) (tubePrev[i] = 1), (any = true);
   if (!any) return 0;
   const { labels, sizes } = label2D(mask, w, h);
-  const touchesTube = new Uint8Array(sizes.length);
+  const width = new Float32Array(sizes.length);
   const touchesOther = new Uint8Array(sizes.length);
   for (let i = 0; i < mask.length; i++) {
     const p = labels[i];
     if (!p || !previous[i]) continue;
-    if (tube(previous[i])) touchesTube[p] = 1;
-    else touchesOther[p] = 1;
+    const t = thickness(previous[i]);
+    if (t === undefined) touchesOther[p] = 1;
+    else width[p] = Math.max(width[p], t);
   }
   const reach = distanceOutside(tubePrev, w, h, spacing[0], spacing[1]);
+  const dIn = distanceInside(mask, w, h, spacing[0], spacing[1]);
+  // Pixels inside a disc wider than the tube that fits in the piece: the thick part.
+  const core = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) {
+    const p = labels[i];
+    if (p && width[p] > 0 && !touchesOther[p] && dIn[i] > widthSlack * width[p]) core[i] = 1;
+  }
+  const nearCore = distanceOutside(core, w, h, spacing[0], spacing[1]);
   let removed = 0;
   for (let i = 0; i < mask.length; i++) {
     const p = labels[i];
-    if (p && touchesTube[p] && !touchesOther[p] && reach[i] > reachMm) (mask[i] = 0), removed++;
+    if (!p || width[p] === 0 || touchesOther[p] || reach[i] <= reachMm) continue;
+    if (nearCore[i] <= widthSlack * width[p]) (mask[i] = 0), removed++;
   }
   return removed;
 }
