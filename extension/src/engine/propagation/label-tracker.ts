@@ -21,7 +21,7 @@ import { appearanceRanges, measureAppearance, TissueAppearance } from '../imagin
 import { SeededGrowthOptions, SeededGrowthSegmenter } from '../segmenters/seeded-growth-segmenter';
 import { propagationRuns, PropagationRun } from './slice-order';
 import { segmentSliceStep } from './slice-step';
-import { assignPieces, holdTubes, startTracks, TrackBook } from './tracks';
+import { assignPieces, holdTubes, jointThickness, startTracks, TrackBook } from './tracks';
 import { DEFAULT_TRACK_RULES, judgeSplit, judgeTrack, TrackRules } from './track-rules';
 import { followPieces } from './piece-motion';
 
@@ -147,7 +147,8 @@ class LabelTracker {
       this.confidence[k] = step.confidence;
       if (run.mayStop) {
         for (const [parentId, childIds] of pieces.splits) {
-          const { branches, ended } = judgeSplit(book.get(parentId), childIds.map((c) => book.get(c)), this.rules);
+          const joint = jointThickness(pieces.trackMap, childIds, this.w, this.h, this.spacing, 2 * Math.max(...this.spacing));
+          const { branches, ended } = judgeSplit(book.get(parentId), childIds.map((c) => book.get(c)), this.rules, joint);
           if (branches.length) this.erase(run, order, new Set(branches.map((b) => b.id)), prev, k);
           for (const b of branches) pieces.samples.delete(b.id);
           if (ended) this.stops.push({ from: run.from, at: prev, reason: 'a tube that divides into thinner branches' });

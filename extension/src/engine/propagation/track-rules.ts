@@ -102,9 +102,15 @@ export function judgeTrack(t: Track, sliceMm: number, rules: TrackRules, tissueC
   return undefined;
 }
 
-/** At a split of a tube: which pieces are branches (much thinner than the tube) and whether the tube itself ended there. */
-export function judgeSplit(parent: Track, pieces: Track[], rules: TrackRules): { branches: Track[]; ended: boolean } {
+/**
+ * At a split of a tube: which pieces are branches (much thinner than the tube) and whether the
+ * tube itself ended there. `jointThickness` is the thickness of the pieces taken together with
+ * small gaps closed: pieces that still fill the tube's width are one tube divided by a thin wall
+ * (a dissection flap), not branches leaving it.
+ */
+export function judgeSplit(parent: Track, pieces: Track[], rules: TrackRules, jointThickness = 0): { branches: Track[]; ended: boolean } {
   if (parent.tubeThickness === undefined) return { branches: [], ended: false };
+  if (jointThickness >= rules.tubeBranch * parent.tubeThickness) return { branches: [], ended: false };
   const limit = rules.tubeBranch * parent.tubeThickness;
   const branches = pieces.filter((p) => p.history[p.history.length - 1].thickness < limit);
   return { branches, ended: branches.length === pieces.length };
@@ -112,11 +118,14 @@ export function judgeSplit(parent: Track, pieces: Track[], rules: TrackRules): {
 
 function tubeEnd(t: Track, s: TrackSample, sliceMm: number, rules: TrackRules): TrackEnd | undefined {
   const h = t.history;
-  // Thickness on a coarse grid jumps by whole pixels: judge the median of the last two samples.
+  // Thickness on a coarse grid jumps by whole pixels: judge the median of the last two samples,
+  // against the tube's own measure or its narrowest stretch since (a root narrowing before a chamber).
   const now = h.length > 1 ? Math.min(s.thickness, h[h.length - 2].thickness) : s.thickness;
-  if (t.tubeThickness !== undefined && now > rules.tubeMerge * t.tubeThickness) {
+  const since = h.slice(-2 * Math.max(rules.tubeSlices, Math.ceil(rules.tubeLengthMm / sliceMm)) - 2, -2).map((e) => e.thickness);
+  const base = t.tubeThickness === undefined ? undefined : Math.min(t.tubeThickness, ...(since.length >= 4 ? [lowerQuartile(since)] : []));
+  if (base !== undefined && now > rules.tubeMerge * base) {
     let keep: number | undefined;
-    for (let i = h.length - 3; i >= 0 && keep === undefined; i--) if (h[i].thickness <= 1.2 * t.tubeThickness) keep = h[i].k;
+    for (let i = h.length - 3; i >= 0 && keep === undefined; i--) if (h[i].thickness <= 1.2 * base) keep = h[i].k;
     return { keepThrough: keep ?? h[0].k, reason: 'a tube that thickens: merged into a neighbour' };
   }
   // A tube is longer than it is wide: steady over a few of its own diameters.
@@ -156,4 +165,9 @@ function separatorEnd(h: TrackSample[], rules: TrackRules, tissueContrast: numbe
   const after = Math.max(...h.slice(j + 1).map((e) => e.level));
   if (at + drop <= before && at + drop <= after) return { keepThrough: h[j - 1].k, reason: 'crossed a darker separating band (a disc)' };
   return undefined;
+}
+
+function lowerQuartile(v: number[]): number {
+  const q = [...v].sort((a, b) => a - b);
+  return q[Math.floor((q.length - 1) / 4)];
 }

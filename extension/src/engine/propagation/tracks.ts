@@ -241,3 +241,15 @@ export function holdTubes(book: TrackBook, mask: Uint8Array, previous: Uint16Arr
   }
   return removed;
 }
+
+/** Thickness (mm) of the given tracks' pixels taken together, with gaps up to gapMm closed. */
+export function jointThickness(trackMap: Uint16Array, ids: number[], w: number, h: number, spacing: [number, number], gapMm: number): number {
+  const mask = Uint8Array.from(trackMap, (t) => (t && ids.includes(t) ? 1 : 0));
+  const grown = distanceOutside(mask, w, h, spacing[0], spacing[1]);
+  const closed = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) closed[i] = grown[i] <= gapMm ? 1 : 0;
+  const back = distanceOutside(Uint8Array.from(closed, (v) => 1 - v), w, h, spacing[0], spacing[1]);
+  let deepest = 0;
+  for (let i = 0; i < mask.length; i++) if (back[i] > gapMm && back[i] - gapMm > deepest) deepest = back[i] - gapMm;
+  return deepest;
+}
