@@ -6,7 +6,9 @@
 import * as dcmjs from 'dcmjs';
 import { DicomInstanceMeta, Geometry, ImageVolume } from '../engine/image/types';
 import { InputError } from '../engine/api-types';
-import { finiteNumbers, seriesGeometry, SlicePlacement } from '../geometry';
+import { finiteNumbers, seriesGeometry, showValues, SlicePlacement } from '../geometry';
+import { pixelDataExtent } from './part10-layout';
+import { checkFiniteSlices } from './voxel-checks';
 import { decodeFrame, FrameFormat, isSupportedTransferSyntax, TRANSFER_SYNTAX_NAMES } from './pixel-codecs';
 
 export interface DicomFile {
@@ -70,7 +72,7 @@ export async function readDicomSeries(files: DicomFile[]): Promise<DicomSeries> 
   for (let k = 0; k < series.length; k++) {
     const p = series[k];
     const out = data.subarray(k * sliceLen, (k + 1) * sliceLen);
-    await decodeFrame(p.ts, p.pixel, p.format, out, p.name);
+    await decodeFrame(p.ts, p.pixel, p.format, out, p.placement.label);
     if (p.ybrFull) ybrToRgb(out);
     const maxStored = p.format.pixelRepresentation === 1 ? 0 : (1 << p.format.bitsStored) - 1;
     for (let i = 0; i < out.length; i++) {
@@ -80,6 +82,7 @@ export async function readDicomSeries(files: DicomFile[]): Promise<DicomSeries> 
     }
     p.pixel = new Uint8Array(0); // release the encoded bytes as we go
   }
+  checkFiniteSlices({ data, dims: geometry.dims, channels }, (k) => series[k].placement.label);
   const modality = String(first.meta.dataset.Modality ?? 'OT');
   const volume: ImageVolume = {
     ...geometry,
@@ -194,27 +197,38 @@ function parseFile(f: DicomFile, skipped: DicomSeries['skipped'], withPixels: bo
     planarConfiguration: Number(ds.PlanarConfiguration ?? 0),
     photometric,
   };
-  // dcmjs zero-fills pixel data cut off by the end of the file: catch the obvious cases.
-  if (ts !== '1.2.840.10008.1.2.1.99' && NATIVE_OR_RLE.has(ts) && ts !== '1.2.840.10008.1.2.5' && b.length < 132 + (format.rows * format.columns * format.samplesPerPixel * format.bitsAllocated) / 8)
-    throw new InputError(`${f.name} is truncated: it is shorter than its ${format.columns}×${format.rows} pixels; copy the file again from its source.`);
+  const label = sliceLabel(f.name, ds.InstanceNumber);
+  // dcmjs zero-fills a value cut off by the end of the file: compare the header's promise with the file.
+  const extent = pixelDataExtent(b, ts);
+  if (extent?.truncated)
+    throw new InputError(`${label} is truncated: ${extent.valueOffset < 0 ? 'it ends before its pixel data' : `its pixel data needs ${extent.length} bytes but the file ends after ${b.length - extent.valueOffset}`}; copy the file again from its source.`);
+  const expected = (format.rows * format.columns * format.samplesPerPixel * format.bitsAllocated) / 8;
+  const stored = withPixels ? pixel.length : extent && !Array.isArray(pixelRaw) ? extent.length : undefined;
+  if (NATIVE.has(ts) && stored !== undefined && (stored < expected || stored > expected + 1))
+    throw new InputError(
+      `${label}: Rows×Columns (${format.rows}×${format.columns}, ${format.samplesPerPixel} sample(s) of ${format.bitsAllocated} bits) need ${expected} bytes of pixel data but it holds ${stored}: the header disagrees with the pixel data.`,
+    );
+  const slope = rescale(headerValues(dict.dict, '00281053'), 1, 'RescaleSlope', label);
+  const intercept = rescale(headerValues(dict.dict, '00281052'), 0, 'RescaleIntercept', label);
+  if (slope === 0) throw new InputError(`${label} has RescaleSlope 0, which maps every pixel to one value; the header is damaged.`);
   return {
     name: f.name,
     ts,
     pixel,
     format,
-    slope: Number(ds.RescaleSlope ?? 1) || 1,
-    intercept: Number(ds.RescaleIntercept ?? 0) || 0,
+    slope,
+    intercept,
     monochrome1: photometric === 'MONOCHROME1',
     ybrFull: photometric === 'YBR_FULL' && (NATIVE_OR_RLE.has(ts)),
     placed,
     placement: {
       id: f.name,
-      label: sliceLabel(f.name, ds.InstanceNumber),
-      position: placed ? numbersOf(ds.ImagePositionPatient) : [0, 0, 0],
-      orientation: placed ? numbersOf(ds.ImageOrientationPatient) : [1, 0, 0, 0, 1, 0],
+      label,
+      position: placed ? headerValues(dict.dict, '00200032') : [0, 0, 0],
+      orientation: placed ? headerValues(dict.dict, '00200037') : [1, 0, 0, 0, 1, 0],
       rows: ds.Rows,
       columns: ds.Columns,
-      pixelSpacing: numbersOf(ds.PixelSpacing),
+      pixelSpacing: headerValues(dict.dict, '00280030'),
     },
     meta: {
       // Some anonymisers blank the dataset's UIDs; the file meta keeps them.
@@ -231,6 +245,22 @@ function parseFile(f: DicomFile, skipped: DicomSeries['skipped'], withPixels: bo
   };
 }
 
+/** An element's values as the header spells them (dcmjs turns "abc" in a DS into null), for checks and messages. */
+function headerValues(dict: Record<string, unknown>, tag: string): unknown[] | undefined {
+  const e = dict[tag] as { Value?: unknown[]; _rawValue?: unknown[] } | undefined;
+  const v = e ? (e._rawValue ?? e.Value) : undefined;
+  return v === undefined || (Array.isArray(v) && v.length === 0) ? undefined : Array.isArray(v) ? v : [v];
+}
+
+/** Modality rescale value: absent means the default; present, it must be a number. */
+function rescale(values: unknown[] | undefined, fallback: number, key: string, label: string): number {
+  if (values === undefined) return fallback;
+  const x = finiteNumbers(values.slice(0, 1), 1);
+  if (!x) throw new InputError(`${label} has a non-numeric ${key} (${showValues(values)}); the header is damaged.`);
+  return x[0];
+}
+
+const NATIVE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.2']);
 const NATIVE_OR_RLE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.5']);
 
 /** Full-range YCbCr (ITU-R BT.601, as DICOM PS3.3 C.7.6.3.1.2 defines it) to RGB, in place. */

@@ -47,26 +47,41 @@ export async function decodeFrame(ts: string, bytes: Uint8Array, f: FrameFormat,
   const n = f.rows * f.columns * f.samplesPerPixel;
   if (NATIVE.has(ts)) return native(bytes, f, out, ts === '1.2.840.10008.1.2.2', name);
   if (ts === '1.2.840.10008.1.2.5') return native(rle(bytes, f, name), { ...f, planarConfiguration: f.samplesPerPixel > 1 ? 1 : 0 }, out, true, name, true);
+  if (!NATIVE.has(ts) && ts !== '1.2.840.10008.1.2.5') checkEndMarker(bytes, ts, name);
   if (ts === '1.2.840.10008.1.2.4.90' || ts === '1.2.840.10008.1.2.4.91') {
-    const { data, signed, bits } = await decodeJ2k(bytes, name);
-    return copySamples(data, bits, signed || f.pixelRepresentation === 1, n, out);
+    const { data, signed, bits, info } = await decodeJ2k(bytes, name);
+    checkDecoded(info, f, ts, name);
+    return copySamples(data, bits, signed || f.pixelRepresentation === 1, n, out, ts, name);
   }
   if (ts === '1.2.840.10008.1.2.4.80' || ts === '1.2.840.10008.1.2.4.81') {
-    const { data, bits } = await decodeJpegLs(bytes, name);
-    return copySamples(data, bits, f.pixelRepresentation === 1, n, out);
+    const { data, bits, info } = await decodeJpegLs(bytes, name);
+    checkDecoded(info, f, ts, name);
+    return copySamples(data, bits, f.pixelRepresentation === 1, n, out, ts, name);
   }
   if (ts === '1.2.840.10008.1.2.4.57' || ts === '1.2.840.10008.1.2.4.70') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { Decoder } = require('jpeg-lossless-decoder-js') as { Decoder: new () => { decode: (b: ArrayBuffer, o: number, l: number, bpp: number) => ArrayBuffer } };
     const bpp = f.bitsAllocated <= 8 ? 1 : 2;
-    const buf = new Decoder().decode(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, bpp);
-    const src = bpp === 1 ? new Uint8Array(buf) : f.pixelRepresentation === 1 ? new Int16Array(buf) : new Uint16Array(buf);
+    let buf: ArrayBuffer;
+    try {
+      buf = new Decoder().decode(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, bpp);
+    } catch (e) {
+      throw new InputError(`${name}: ${TRANSFER_SYNTAX_NAMES[ts]} pixel data could not be decoded (${(e as Error).message}); the file is damaged.`);
+    }
+    if (!buf || buf.byteLength < n * bpp) throw new InputError(`${name}: the ${TRANSFER_SYNTAX_NAMES[ts]} data decodes to fewer pixels than the ${f.columns}×${f.rows} of its header; the pixel data is damaged.`);
+    const src = bpp === 1 ? new Uint8Array(buf) : f.pixelRepresentation === 1 ? new Int16Array(buf, 0, n) : new Uint16Array(buf, 0, n);
     for (let i = 0; i < n; i++) out[i] = src[i];
     return;
   }
   if (ts === '1.2.840.10008.1.2.4.50' || ts === '1.2.840.10008.1.2.4.51') {
     if (f.bitsAllocated > 8) throw new InputError(`${name}: 12-bit JPEG Extended is not supported; convert the series to an uncompressed or lossless transfer syntax.`);
-    const d = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, colorTransform: f.samplesPerPixel === 3 ? f.photometric !== 'RGB' : undefined });
+    let d: { width: number; height: number; data: Uint8Array };
+    try {
+      d = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, colorTransform: f.samplesPerPixel === 3 ? f.photometric !== 'RGB' : undefined });
+    } catch (e) {
+      throw new InputError(`${name}: ${TRANSFER_SYNTAX_NAMES[ts]} pixel data could not be decoded (${(e as Error).message}); the file is damaged.`);
+    }
+    checkDecoded({ width: d.width, height: d.height, componentCount: f.samplesPerPixel }, f, ts, name);
     const ch = d.data.length / (d.width * d.height);
     for (let i = 0; i < f.rows * f.columns; i++) for (let c = 0; c < f.samplesPerPixel; c++) out[i * f.samplesPerPixel + c] = d.data[i * ch + Math.min(c, ch - 1)];
     return;
@@ -100,6 +115,7 @@ function native(bytes: Uint8Array, f: FrameFormat, out: Float32Array, bigEndian:
 
 /** DICOM RLE (PackBits per byte plane): returns planes ordered as big-endian native data. */
 function rle(bytes: Uint8Array, f: FrameFormat, name: string): Uint8Array {
+  if (bytes.length < 64) throw new InputError(`${name}: RLE pixel data is shorter than its 64-byte header; the file is damaged or truncated.`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const segments = dv.getUint32(0, true);
   const n = f.rows * f.columns;
@@ -114,20 +130,24 @@ function rle(bytes: Uint8Array, f: FrameFormat, name: string): Uint8Array {
     const byteInValue = s % bpv;
     let i = start;
     let o = 0;
+    if (start < 64 || start > end || end > bytes.length) throw new InputError(`${name}: RLE segment ${s + 1} lies outside the pixel data (offset ${start}); the pixel data is damaged or truncated.`);
     while (i < end && o < n) {
       const h = (bytes[i++] << 24) >> 24;
       if (h >= 0) {
+        if (i + h + 1 > end) break;
         for (let k = 0; k <= h && o < n; k++) out[(sample * n + o++) * bpv + byteInValue] = bytes[i++];
       } else if (h > -128) {
         const v = bytes[i++];
         for (let k = 0; k < 1 - h && o < n; k++) out[(sample * n + o++) * bpv + byteInValue] = v;
       }
     }
+    if (o < n) throw new InputError(`${name}: RLE segment ${s + 1} holds ${o} of the ${n} pixels of its header; the pixel data is damaged or truncated.`);
   }
   return out;
 }
 
-function copySamples(data: Uint8Array, bits: number, signed: boolean, n: number, out: Float32Array): void {
+function copySamples(data: Uint8Array, bits: number, signed: boolean, n: number, out: Float32Array, ts: string, name: string): void {
+  if (data.length < n * (bits <= 8 ? 1 : 2)) throw new InputError(`${name}: the ${TRANSFER_SYNTAX_NAMES[ts]} data decodes to ${data.length} bytes, fewer than its header's pixels need; the pixel data is damaged.`);
   if (bits <= 8) {
     for (let i = 0; i < n; i++) out[i] = signed ? (data[i] << 24) >> 24 : data[i];
     return;
@@ -138,6 +158,33 @@ function copySamples(data: Uint8Array, bits: number, signed: boolean, n: number,
   const shift = 32 - Math.min(16, bits);
   if (signed) for (let i = 0; i < n; i++) out[i] = (src[i] << shift) >> shift;
   else for (let i = 0; i < n; i++) out[i] = src[i];
+}
+
+interface DecodedInfo {
+  width: number;
+  height: number;
+  componentCount: number;
+}
+
+/** A codec's frame must be the size its DICOM header says (a zeroed SIZ header decodes to 0×0). */
+function checkDecoded(info: DecodedInfo, f: FrameFormat, ts: string, name: string): void {
+  if (info.width !== f.columns || info.height !== f.rows || info.componentCount !== f.samplesPerPixel)
+    throw new InputError(
+      `${name}: the ${TRANSFER_SYNTAX_NAMES[ts]} data decodes to ${info.width}×${info.height} pixels with ${info.componentCount} component(s), not the ${f.columns}×${f.rows} with ${f.samplesPerPixel} of its header; the pixel data is damaged.`,
+    );
+}
+
+/**
+ * JPEG and JPEG 2000 streams end with the marker FFD9 (EOI / EOC), before at most a few
+ * padding bytes: without it the stream was cut off, and codecs decode what is left
+ * without complaint (JPEG 2000 is progressive: a third of it still "decodes").
+ */
+function checkEndMarker(bytes: Uint8Array, ts: string, name: string): void {
+  let e = bytes.length;
+  // Padding to an even length: 0x00, or 0xFF (a JPEG fill byte) as some encoders write it.
+  while (e > 0 && (bytes[e - 1] === 0 || bytes[e - 1] === 0xff) && bytes.length - e < 16) e--;
+  if (e < 2 || bytes[e - 2] !== 0xff || bytes[e - 1] !== 0xd9)
+    throw new InputError(`${name}: the ${TRANSFER_SYNTAX_NAMES[ts]} pixel data stops before its end marker: the file is truncated or damaged; copy it again from its source.`);
 }
 
 interface J2KModule {
@@ -169,14 +216,14 @@ function openjpeg(): Promise<J2KModule> {
   return j2k;
 }
 
-async function decodeJ2k(bytes: Uint8Array, name: string): Promise<{ data: Uint8Array; signed: boolean; bits: number }> {
+async function decodeJ2k(bytes: Uint8Array, name: string): Promise<{ data: Uint8Array; signed: boolean; bits: number; info: DecodedInfo }> {
   const m = await openjpeg();
   const d = new m.J2KDecoder();
   try {
     d.getEncodedBuffer(bytes.length).set(bytes);
     d.decode();
     const info = d.getFrameInfo();
-    return { data: Uint8Array.from(d.getDecodedBuffer()), signed: info.isSigned, bits: info.bitsPerSample };
+    return { data: Uint8Array.from(d.getDecodedBuffer()), signed: info.isSigned, bits: info.bitsPerSample, info };
   } catch (e) {
     throw new InputError(`${name}: JPEG 2000 pixel data could not be decoded (${String(e)}).`);
   } finally {
@@ -206,13 +253,14 @@ function charlsModule(): Promise<CharlsModule> {
   return charls;
 }
 
-async function decodeJpegLs(bytes: Uint8Array, name: string): Promise<{ data: Uint8Array; bits: number }> {
+async function decodeJpegLs(bytes: Uint8Array, name: string): Promise<{ data: Uint8Array; bits: number; info: DecodedInfo }> {
   const m = await charlsModule();
   const d = new m.JpegLSDecoder();
   try {
     d.getEncodedBuffer(bytes.length).set(bytes);
     d.decode();
-    return { data: Uint8Array.from(d.getDecodedBuffer()), bits: d.getFrameInfo().bitsPerSample };
+    const info = d.getFrameInfo();
+    return { data: Uint8Array.from(d.getDecodedBuffer()), bits: info.bitsPerSample, info };
   } catch (e) {
     throw new InputError(`${name}: JPEG-LS pixel data could not be decoded (${String(e)}).`);
   } finally {
