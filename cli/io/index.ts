@@ -89,7 +89,7 @@ export async function loadImage(p: string): Promise<LoadedImage> {
     const name = path.basename(p);
     if (kind === 'nifti') {
       const v = readNifti(gunzipped(bytes, name), name);
-      const image = niftiToImage(v, 'OT');
+      const image = niftiToImage(v, 'OT', name);
       image.modality = guessModality(image.data);
       return { image, format: 'nifti' };
     }
