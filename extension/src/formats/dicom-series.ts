@@ -184,6 +184,11 @@ function parseFile(f: DicomFile, skipped: DicomSeries['skipped'], withPixels: bo
   const pixel = !withPixels || parts.length === 0 ? new Uint8Array(0) : parts.length === 1 ? parts[0] : concat(parts);
   const dataset: Naturalized = { ...ds };
   delete dataset.PixelData;
+  // dcmjs decodes text to JavaScript strings and renames the set to ISO_IR 192; keep the file's own
+  // set, so a Segmentation of this series is written in it.
+  const characterSet = headerValues(dict.dict, '00080005');
+  if (characterSet) dataset.SpecificCharacterSet = characterSet.length === 1 ? String(characterSet[0]).trim() : characterSet.map((v) => String(v).trim());
+  else delete dataset.SpecificCharacterSet;
   const photometric = String(ds.PhotometricInterpretation ?? '').trim();
   if (photometric === 'YBR_FULL_422' && NATIVE_OR_RLE.has(ts))
     throw new InputError(`${f.name}: uncompressed YBR_FULL_422 (chroma-subsampled) pixel data is not supported; convert it to RGB (e.g. \`gdcmconv --raw\`).`);
