@@ -105,10 +105,9 @@ export async function loadImage(p: string): Promise<LoadedImage> {
   }
 }
 
-/** A DICOM series folder's grid and instances, without decoding its pixels. */
+/** A DICOM series' grid and instances, without decoding its pixels: a folder, or one (Enhanced multi-frame) file. */
 export async function loadSeriesGeometry(dir: string): Promise<DicomSeriesGeometry> {
-  if (!statOrRefuse(dir, 'series').isDirectory()) throw new UsageError(`series ${dir} is not a folder; give the folder that holds the DICOM series.`);
-  const files = readFolderFiles(dir);
+  const files = statOrRefuse(dir, 'series').isDirectory() ? readFolderFiles(dir) : [{ name: path.basename(dir), bytes: readBytes(dir, 'series') }];
   if (files.length === 0) throw new UsageError(`series folder ${dir} is empty.`);
   try {
     return await readDicomSeriesGeometry(files);

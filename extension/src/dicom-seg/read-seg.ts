@@ -6,14 +6,15 @@
  * read into different masks.
  */
 import * as dcmjs from 'dcmjs';
-import { DicomInstanceMeta, Geometry } from '../engine/image/types';
+import { Geometry } from '../engine/image/types';
+import { DicomSliceMeta } from '../formats/dicom-file';
 import { InputError } from '../engine/api-types';
 import { directionOf, planeStackGeometry, sameInPlaneDirections, sliceAt } from '../geometry';
 import { items } from './dicom-values';
 import { checkSegHeader } from './seg-header';
 import { segFrames } from './seg-frames';
 import { segFramePixels } from './seg-pixels';
-import { sourceGeometry } from './source-frames';
+import { sourceGeometry, sourceKey } from './source-frames';
 import { Code } from './codes';
 
 export interface ReadSegment {
@@ -41,7 +42,7 @@ export interface ReadSegResult {
 
 type DS = Record<string, unknown>;
 
-export function readSeg(bytes: Uint8Array, source?: DicomInstanceMeta[], name = 'SEG file'): ReadSegResult {
+export function readSeg(bytes: Uint8Array, source?: DicomSliceMeta[], name = 'SEG file'): ReadSegResult {
   if (bytes.length < 132 || String.fromCharCode(bytes[128], bytes[129], bytes[130], bytes[131]) !== 'DICM') throw new InputError(`${name} is not a DICOM Part 10 file.`);
   let ds: DS;
   let transferSyntax: string;
@@ -68,13 +69,13 @@ export function readSeg(bytes: Uint8Array, source?: DicomInstanceMeta[], name = 
     const givenSeries = String(source[0].dataset.SeriesInstanceUID ?? '');
     if (referencedSeries && givenSeries && referencedSeries !== givenSeries)
       throw new InputError(`${name} segments series ${referencedSeries} (its ReferencedSeriesSequence), but the given series is ${givenSeries}; give the series it was made on.`);
-    const byUid = new Map(series.slices.map((s, k) => [s.instance.sopInstanceUID, k]));
+    const byKey = new Map(series.slices.map((s, k) => [sourceKey(s.instance), k]));
     grid = series.grid;
     if (grid.dims[0] !== cols || grid.dims[1] !== rows) throw new InputError(`${name} has ${cols}×${rows} frames but the series images are ${grid.dims[0]}×${grid.dims[1]}.`);
     sliceOf = (fi) => {
       const f = frames[fi];
       if (!sameInPlaneDirections(directionOf(f.checked), grid.direction)) throw new InputError(`${f.placement.label} is oriented differently from the given series; it does not belong to it.`);
-      const byRef = f.sourceUID ? byUid.get(f.sourceUID) : undefined;
+      const byRef = f.sourceUID ? byKey.get(sourceKey({ sopInstanceUID: f.sourceUID, frameNumber: f.sourceFrame })) : undefined;
       if (byRef !== undefined) return byRef;
       const k = sliceAt(series, f.checked.position);
       if (k === undefined) throw new InputError(`${f.placement.label} (at ${f.checked.position.map((v) => v.toFixed(2)).join(', ')} mm) matches no image of the given series.`);

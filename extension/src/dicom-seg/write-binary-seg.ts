@@ -6,7 +6,8 @@
  * left out, and the frames' bits are packed as one stream. dcmjs only serialises.
  */
 import * as dcmjs from 'dcmjs';
-import { DicomInstanceMeta, Geometry, LabelVolume } from '../engine/image/types';
+import { Geometry, LabelVolume } from '../engine/image/types';
+import { DicomSliceMeta } from '../formats/dicom-file';
 import { InputError } from '../engine/api-types';
 import { SegmentDescription, segmentItem, codeItem, SAT_ALGORITHM } from './segment-description';
 import { mapSlicesToSource } from './source-frames';
@@ -18,8 +19,8 @@ export const SEG_SOP_CLASS = '1.2.840.10008.5.1.4.1.1.66.4';
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 
 export interface BinarySegInput {
-  /** The source series' instances, in any order. */
-  source: DicomInstanceMeta[];
+  /** The source series' images, in any order: one per file, or the frames of an Enhanced CT/MR image. */
+  source: DicomSliceMeta[];
   /** Label map on the source series grid (from readDicomSeries or resampled onto it). */
   labels?: LabelVolume;
   /**
@@ -224,7 +225,8 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
     ReferencedSeriesSequence: [
       {
         SeriesInstanceUID: String(first.SeriesInstanceUID ?? ''),
-        ReferencedInstanceSequence: byPosition.map((s) => ({ ReferencedSOPClassUID: s.instance.sopClassUID, ReferencedSOPInstanceUID: s.instance.sopInstanceUID })),
+        // Each instance once (the frames of a multi-frame source share one).
+        ReferencedInstanceSequence: [...new Map(byPosition.map((s) => [s.instance.sopInstanceUID, s.instance])).values()].map((m) => ({ ReferencedSOPClassUID: m.sopClassUID, ReferencedSOPInstanceUID: m.sopInstanceUID })),
       },
     ],
     SharedFunctionalGroupsSequence: [
@@ -240,6 +242,7 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
             {
               ReferencedSOPClassUID: fr.slice.instance.sopClassUID,
               ReferencedSOPInstanceUID: fr.slice.instance.sopInstanceUID,
+              ...(fr.slice.instance.frameNumber !== undefined ? { ReferencedFrameNumber: fr.slice.instance.frameNumber } : {}),
               PurposeOfReferenceCodeSequence: [codeItem({ value: '121322', scheme: 'DCM', meaning: 'Source image for image processing operation' })],
             },
           ],
