@@ -1,12 +1,15 @@
 /**
  * Decoders for DICOM pixel data, one frame at a time, by transfer syntax. Native (little
- * and big endian) and RLE are decoded here; JPEG 2000 by OpenJPEG (WebAssembly, shipped in
- * @cornerstonejs/codec-openjpeg), JPEG lossless by jpeg-lossless-decoder-js, JPEG baseline
- * by jpeg-js, JPEG-LS by CharLS (WebAssembly, @cornerstonejs/codec-charls). Output: raw
- * stored sample values (before rescale).
+ * and big endian) and RLE are decoded here; JPEG 2000, HTJ2K, JPEG-LS and 12-bit JPEG by
+ * WebAssembly codecs (wasm-codecs.ts), JPEG lossless by jpeg-lossless-decoder-js, 8-bit
+ * JPEG baseline/extended by jpeg-js. Every decoded frame is checked against the header (size,
+ * components, length, end marker). Output: raw stored sample values (before rescale).
  */
 import { InputError } from '../engine/api-types';
 import * as jpeg from 'jpeg-js';
+import { decodeHtj2k, decodeJ2k, decodeJpeg12, decodeJpegLs, DecodedInfo } from './wasm-codecs';
+
+export { codecLocation } from './wasm-codecs';
 
 export interface FrameFormat {
   rows: number;
@@ -34,12 +37,17 @@ export const TRANSFER_SYNTAX_NAMES: Record<string, string> = {
   '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-lossless',
   '1.2.840.10008.1.2.4.90': 'JPEG 2000 Lossless',
   '1.2.840.10008.1.2.4.91': 'JPEG 2000',
+  '1.2.840.10008.1.2.4.201': 'HTJ2K Lossless',
+  '1.2.840.10008.1.2.4.202': 'HTJ2K Lossless RPCL',
+  '1.2.840.10008.1.2.4.203': 'HTJ2K',
 };
+
+const HTJ2K = new Set(['1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.202', '1.2.840.10008.1.2.4.203']);
 
 const NATIVE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.2']);
 
 export function isSupportedTransferSyntax(uid: string): boolean {
-  return NATIVE.has(uid) || ['1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91'].includes(uid);
+  return NATIVE.has(uid) || HTJ2K.has(uid) || ['1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91'].includes(uid);
 }
 
 /** Decodes one frame into `out` (rows × columns × samples, interleaved) as numbers before rescale. */
@@ -48,15 +56,16 @@ export async function decodeFrame(ts: string, bytes: Uint8Array, f: FrameFormat,
   if (NATIVE.has(ts)) return native(bytes, f, out, ts === '1.2.840.10008.1.2.2', name);
   if (ts === '1.2.840.10008.1.2.5') return native(rle(bytes, f, name), { ...f, planarConfiguration: f.samplesPerPixel > 1 ? 1 : 0 }, out, true, name, true);
   if (!NATIVE.has(ts) && ts !== '1.2.840.10008.1.2.5') checkEndMarker(bytes, ts, name);
-  if (ts === '1.2.840.10008.1.2.4.90' || ts === '1.2.840.10008.1.2.4.91') {
-    const { data, signed, bits, info } = await decodeJ2k(bytes, name);
+  const wasm =
+    ts === '1.2.840.10008.1.2.4.90' || ts === '1.2.840.10008.1.2.4.91' ? decodeJ2k
+    : HTJ2K.has(ts) ? decodeHtj2k
+    : ts === '1.2.840.10008.1.2.4.80' || ts === '1.2.840.10008.1.2.4.81' ? decodeJpegLs
+    : ts === '1.2.840.10008.1.2.4.51' && f.bitsAllocated > 8 ? (b: Uint8Array, nm: string) => decodeJpeg12(b, f, nm)
+    : undefined;
+  if (wasm) {
+    const { data, signed, bits, info } = await wasm(bytes, name);
     checkDecoded(info, f, ts, name);
     return copySamples(data, bits, signed || f.pixelRepresentation === 1, n, out, ts, name);
-  }
-  if (ts === '1.2.840.10008.1.2.4.80' || ts === '1.2.840.10008.1.2.4.81') {
-    const { data, bits, info } = await decodeJpegLs(bytes, name);
-    checkDecoded(info, f, ts, name);
-    return copySamples(data, bits, f.pixelRepresentation === 1, n, out, ts, name);
   }
   if (ts === '1.2.840.10008.1.2.4.57' || ts === '1.2.840.10008.1.2.4.70') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -74,7 +83,6 @@ export async function decodeFrame(ts: string, bytes: Uint8Array, f: FrameFormat,
     return;
   }
   if (ts === '1.2.840.10008.1.2.4.50' || ts === '1.2.840.10008.1.2.4.51') {
-    if (f.bitsAllocated > 8) throw new InputError(`${name}: 12-bit JPEG Extended is not supported; convert the series to an uncompressed or lossless transfer syntax.`);
     let d: { width: number; height: number; data: Uint8Array };
     try {
       d = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, colorTransform: f.samplesPerPixel === 3 ? f.photometric !== 'RGB' : undefined });
@@ -160,12 +168,6 @@ function copySamples(data: Uint8Array, bits: number, signed: boolean, n: number,
   else for (let i = 0; i < n; i++) out[i] = src[i];
 }
 
-interface DecodedInfo {
-  width: number;
-  height: number;
-  componentCount: number;
-}
-
 /** A codec's frame must be the size its DICOM header says (a zeroed SIZ header decodes to 0×0). */
 function checkDecoded(info: DecodedInfo, f: FrameFormat, ts: string, name: string): void {
   if (info.width !== f.columns || info.height !== f.rows || info.componentCount !== f.samplesPerPixel)
@@ -185,85 +187,4 @@ function checkEndMarker(bytes: Uint8Array, ts: string, name: string): void {
   while (e > 0 && (bytes[e - 1] === 0 || bytes[e - 1] === 0xff) && bytes.length - e < 16) e--;
   if (e < 2 || bytes[e - 2] !== 0xff || bytes[e - 1] !== 0xd9)
     throw new InputError(`${name}: the ${TRANSFER_SYNTAX_NAMES[ts]} pixel data stops before its end marker: the file is truncated or damaged; copy it again from its source.`);
-}
-
-interface J2KModule {
-  J2KDecoder: new () => {
-    getEncodedBuffer(n: number): Uint8Array;
-    decode(): void;
-    getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean };
-    getDecodedBuffer(): Uint8Array;
-    delete?: () => void;
-  };
-}
-
-let j2k: Promise<J2KModule> | undefined;
-
-/**
- * Where the codecs' WebAssembly is, for bundles that move it (the viewer's Worker): a URL the
- * worker may fetch (same origin, no network beyond it), or the bytes themselves. In Node the
- * files are found beside the packages' JavaScript and nothing needs setting.
- */
-export const codecLocation: { openjpegWasmUrl?: string; charlsWasmUrl?: string; openjpegWasmBinary?: ArrayBuffer; charlsWasmBinary?: ArrayBuffer } = {};
-
-function openjpeg(): Promise<J2KModule> {
-  if (!j2k) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const factory = require('@cornerstonejs/codec-openjpeg/decodewasmjs') as (o: object) => Promise<J2KModule>;
-    const quiet = () => undefined;
-    j2k = factory({ print: quiet, printErr: quiet, ...(codecLocation.openjpegWasmUrl ? { locateFile: () => codecLocation.openjpegWasmUrl } : {}), ...(codecLocation.openjpegWasmBinary ? { wasmBinary: codecLocation.openjpegWasmBinary } : {}) });
-  }
-  return j2k;
-}
-
-async function decodeJ2k(bytes: Uint8Array, name: string): Promise<{ data: Uint8Array; signed: boolean; bits: number; info: DecodedInfo }> {
-  const m = await openjpeg();
-  const d = new m.J2KDecoder();
-  try {
-    d.getEncodedBuffer(bytes.length).set(bytes);
-    d.decode();
-    const info = d.getFrameInfo();
-    return { data: Uint8Array.from(d.getDecodedBuffer()), signed: info.isSigned, bits: info.bitsPerSample, info };
-  } catch (e) {
-    throw new InputError(`${name}: JPEG 2000 pixel data could not be decoded (${String(e)}).`);
-  } finally {
-    d.delete?.();
-  }
-}
-
-interface CharlsModule {
-  JpegLSDecoder: new () => {
-    getEncodedBuffer(n: number): Uint8Array;
-    decode(): void;
-    getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number };
-    getDecodedBuffer(): Uint8Array;
-    delete?: () => void;
-  };
-}
-
-let charls: Promise<CharlsModule> | undefined;
-
-function charlsModule(): Promise<CharlsModule> {
-  if (!charls) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const factory = require('@cornerstonejs/codec-charls/decodewasmjs') as (o: object) => Promise<CharlsModule>;
-    const quiet = () => undefined;
-    charls = factory({ print: quiet, printErr: quiet, ...(codecLocation.charlsWasmUrl ? { locateFile: () => codecLocation.charlsWasmUrl } : {}), ...(codecLocation.charlsWasmBinary ? { wasmBinary: codecLocation.charlsWasmBinary } : {}) });
-  }
-  return charls;
-}
-
-async function decodeJpegLs(bytes: Uint8Array, name: string): Promise<{ data: Uint8Array; bits: number; info: DecodedInfo }> {
-  const m = await charlsModule();
-  const d = new m.JpegLSDecoder();
-  try {
-    d.getEncodedBuffer(bytes.length).set(bytes);
-    d.decode();
-    const info = d.getFrameInfo();
-    return { data: Uint8Array.from(d.getDecodedBuffer()), bits: info.bitsPerSample, info };
-  } catch (e) {
-    throw new InputError(`${name}: JPEG-LS pixel data could not be decoded (${String(e)}).`);
-  } finally {
-    d.delete?.();
-  }
 }
