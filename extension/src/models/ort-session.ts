@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-web';
 import { ModelMismatchError } from './model-check';
 import { isNode, nodeCpuCount, nodeWebGpu, Ort } from './node-webgpu';
 
-export type ExecutionProvider = 'webgpu' | 'wasm';
+export type ExecutionProvider = 'webgpu' | 'cpu' | 'wasm';
 
 export interface ProviderChoice {
   provider: ExecutionProvider;
