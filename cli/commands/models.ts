@@ -23,6 +23,7 @@ import {
   ModelSession,
   parseManifest,
 } from '../../extension/src/models';
+import { nodeOrt } from '../../extension/src/models/node-ort';
 import type { PatchEncoder } from '../../extension/src/engine/features/patch-encoder';
 import type { PromptableSegmenter } from '../../extension/src/engine/segmenters/promptable-segmenter';
 
@@ -71,7 +72,7 @@ export async function loadInstalledLearned(pick: { encoder?: string; segmenter?:
 async function checkFile(spec: ModelFileSpec, bytes: Uint8Array, withSession: boolean): Promise<void> {
   await checkFileBytes(spec, bytes);
   if (!withSession) return;
-  const s = await ModelSession.create(spec.file, bytes, ['wasm']);
+  const s = await ModelSession.create(spec.file, bytes, ['cpu', 'wasm']); // the contract, on the runtime the CLI will use
   try {
     checkSessionContract(spec, s.raw);
   } finally {
@@ -120,10 +121,13 @@ async function list(dir: string, json: boolean): Promise<number> {
   return 0;
 }
 
-/** Where learned stages would run in this process (the viewer decides for itself in the browser). */
+/** Which ONNX runtime learned stages would run on in this process (the viewer decides for itself in the browser). */
 async function runtimeLine(): Promise<string> {
   const env = await describeEnvironment();
-  return env.webgpu ? `wasm (onnxruntime-web; ${env.webgpu})` : 'WebGPU (onnxruntime-web through Dawn; WASM if a session fails)';
+  if (!env.webgpu) return 'WebGPU (onnxruntime-web through Dawn; onnxruntime-node or WASM if a session fails)';
+  const native = nodeOrt();
+  if ('ok' in native) return `onnxruntime-node ${native.version} (native CPU; ${env.webgpu})`;
+  return `onnxruntime-web WASM (${native.why}; ${env.webgpu})`;
 }
 
 /** Every candidate file: the given files, or the .onnx files of given folders. */
