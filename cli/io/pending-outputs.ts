@@ -91,6 +91,11 @@ export class PendingOutputs {
     return out;
   }
 
+  /** True when it holds an output or created a folder (a run without outputs reserves nothing). */
+  reservesAny(): boolean {
+    return this.slots.length > 0 || this.createdFolders.length > 0;
+  }
+
   /** Removes every partial file and created folder. Safe to call more than once. */
   discard(): void {
     if (this.done) return;
@@ -128,16 +133,11 @@ export class PendingOutputs {
   }
 }
 
-/** Discards every output set not yet committed: on a signal, or when a run fails. Returns how many there were. */
+/** Discards every output set not yet committed: on a signal, or when a run fails. Returns how many reserved something. */
 export function discardPendingOutputs(): number {
-  const n = pending.size;
+  const n = [...pending].filter((s) => s.reservesAny()).length;
   for (const s of [...pending]) s.discard();
   return n;
-}
-
-/** True while some output set is reserved and not yet committed. */
-export function hasPendingOutputs(): boolean {
-  return pending.size > 0;
 }
 
 /** Writes one output all-or-nothing (for callers without a command's reservation: tests, benchmarks). */

@@ -94,9 +94,7 @@ function drawTile(
       const ii = clamp(Math.round(i), 0, w - 1);
       const jj = clamp(Math.round(j), 0, h - 1);
       lab[y * view.width + x] = labels.data[base + jj * w + ii];
-      const v = bilinear(image.data, base, w, h, i, j);
-      const g = Number.isFinite(v) ? clamp(Math.round(((v - lo) / (hi - lo)) * 255), 0, 255) : 0;
-      setPixel(c, x0 + x, y0 + y, [g, g, g]);
+      setPixel(c, x0 + x, y0 + y, pixelColour(image, base, i, j, lo, hi));
     }
   for (let y = 0; y < view.height; y++)
     for (let x = 0; x < view.width; x++) {
@@ -117,7 +115,20 @@ function onEdge(lab: Uint16Array, w: number, h: number, x: number, y: number, l:
   return false;
 }
 
-function bilinear(data: Float32Array, base: number, w: number, h: number, i: number, j: number): number {
+/** Grey through the window; a colour picture (channels 3, e.g. endoscopy) as its own colours. */
+function pixelColour(image: ImageVolume, base: number, i: number, j: number, lo: number, hi: number): Rgb {
+  const [w, h] = image.dims;
+  if (image.channels === 3) {
+    const rgb = [0, 1, 2].map((ch) => clamp(Math.round(bilinear(image.data, base, w, h, i, j, 3, ch)), 0, 255));
+    return [rgb[0], rgb[1], rgb[2]];
+  }
+  const v = bilinear(image.data, base, w, h, i, j);
+  const g = Number.isFinite(v) ? clamp(Math.round(((v - lo) / (hi - lo)) * 255), 0, 255) : 0;
+  return [g, g, g];
+}
+
+/** Bilinear sample at (i, j) of slice `base` (voxels); `stride` values per pixel, channel `ch`. */
+function bilinear(data: Float32Array, base: number, w: number, h: number, i: number, j: number, stride = 1, ch = 0): number {
   const ci = clamp(i, 0, w - 1);
   const cj = clamp(j, 0, h - 1);
   const i0 = Math.floor(ci);
@@ -126,8 +137,9 @@ function bilinear(data: Float32Array, base: number, w: number, h: number, i: num
   const j1 = Math.min(h - 1, j0 + 1);
   const fi = ci - i0;
   const fj = cj - j0;
-  const a = data[base + j0 * w + i0] * (1 - fi) + data[base + j0 * w + i1] * fi;
-  const b = data[base + j1 * w + i0] * (1 - fi) + data[base + j1 * w + i1] * fi;
+  const at = (ii: number, jj: number) => data[(base + jj * w + ii) * stride + ch];
+  const a = at(i0, j0) * (1 - fi) + at(i1, j0) * fi;
+  const b = at(i0, j1) * (1 - fi) + at(i1, j1) * fi;
   return a * (1 - fj) + b * fj;
 }
 

@@ -69,4 +69,13 @@ describe('picture', () => {
     const o = (12 + 50) * p.width + tileX + 50;
     expect([p.rgb[3 * o], p.rgb[3 * o + 1], p.rgb[3 * o + 2]]).toEqual([128, 128, 128]);
   });
+  it('shows a colour picture (endoscopy) in its own colours', () => {
+    const dims: [number, number, number] = [10, 10, 1];
+    const data = new Float32Array(10 * 10 * 3);
+    for (let i = 0; i < 100; i++) data.set([200, 40, 90], 3 * i);
+    const image: ImageVolume = { dims, spacing: [1, 1, 1], origin: [0, 0, 0], direction: I, data, channels: 3, modality: 'RGB' };
+    const p = renderPreview({ image, labels: { ...image, data: new Uint8Array(100) }, references: [], tileSize: 50 });
+    const o = (12 + 25) * p.width + 12 + 25;
+    expect([p.rgb[3 * o], p.rgb[3 * o + 1], p.rgb[3 * o + 2]]).toEqual([200, 40, 90]);
+  });
 });
