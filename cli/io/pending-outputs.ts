@@ -174,6 +174,8 @@ function openSlot(target: OutputTarget, note: (line: string) => void): Slot {
   } catch (e) {
     throw new UsageError(`${target.option} ${target.path}: cannot write in the folder ${dir} (${errCode(e)}); choose another place.`);
   }
+  // A file that replaces another keeps its permissions (a private 0600 result stays private).
+  if (st) fs.fchmodSync(fd, st.mode & 0o7777);
   return { target, final, partial, fd, written: false };
 }
 
