@@ -1,4 +1,4 @@
-/** Starts the viewer server in a child process (tests/support/server-process.mjs) and talks raw HTTP to it. */
+/** Starts the viewer server in a child process (tests/support/server-harness.mjs) and talks raw HTTP to it. */
 import { ChildProcess, spawn } from 'child_process';
 import * as http from 'http';
 import * as path from 'path';
@@ -18,7 +18,7 @@ export interface RawResponse {
   body: Buffer;
 }
 
-const HARNESS = path.join(__dirname, 'server-process.mjs');
+const HARNESS = path.join(__dirname, 'server-harness.mjs');
 
 export function startServer(options: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, spawnAs?: { uid: number; gid: number }): Promise<ServerProcess> {
   const proc = spawn(process.execPath, [HARNESS, JSON.stringify(options)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...spawnAs });

@@ -1,6 +1,6 @@
 // Test tooling: runs platform-config/server.mjs's createServer in its own process on a free
 // loopback port, so a test sees the real server (and whether it is still alive).
-// Usage: node server-process.mjs '<JSON options for createServer>'  (demo: true = the demo study)
+// Usage: node server-harness.mjs '<JSON options for createServer>'  (demo: true = the demo study)
 // Prints {"port": N} on the first stdout line; a bad setting prints "server: ..." and exits 2.
 const opts = JSON.parse(process.argv[2] || '{}');
 const { createServer } = await import('../../platform-config/server.mjs');
