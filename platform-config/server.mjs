@@ -102,7 +102,7 @@ export function createServer({
     const last = segments[segments.length - 1] ?? '';
     if (file && await sendFile(req, res, file, last.includes('.bundle.') ? 'max-age=31536000' : 'no-cache')) return;
     // A missing file with an extension is a 404 (a .wasm answered with HTML breaks the codecs); other paths are the app's routes.
-    if (extname(last)) return sendText(res, 404, 'Not found.');
+    if (extname(last) || last.startsWith('.')) return sendText(res, 404, 'Not found.');
     if (!(await sendFile(req, res, join(ohifDir, 'index.html'), 'no-cache'))) sendText(res, 404, 'The OHIF viewer is not unpacked: run node platform-config/fetch-ohif.mjs');
   }
 

@@ -20,14 +20,18 @@ export function inlineScriptHashes(html) {
 
 /**
  * @param {{ scriptHashes?: string[], reportUri?: string }} [opt]
- *   reportUri: where the browser reports violations (tests only; reports carry page URLs)
+ *   reportUri: where the browser reports violations (tests only; reports carry page URLs).
  * @returns {string}
  */
 export function contentSecurityPolicy({ scriptHashes = [], reportUri } = {}) {
   const directives = [
     "default-src 'self'",
-    // 'wasm-unsafe-eval' compiles WebAssembly (image codecs, onnxruntime-web); it allows no JS eval.
-    `script-src 'self' 'wasm-unsafe-eval' ${scriptHashes.join(' ')}`.trim(),
+    // Scripts from our origin and the two inline scripts of index.html only. 'wasm-unsafe-eval'
+    // compiles WebAssembly (codecs, onnxruntime-web). 'unsafe-eval' is what the prebuilt OHIF
+    // 3.13.2 needs beyond that (the e2e finds each): its image-decoder worker's emscripten
+    // bindings and the ndarray package that its DICOM-SEG loader uses build functions from
+    // strings. It lets no script in from elsewhere.
+    `script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval' ${scriptHashes.join(' ')}`.trim(),
     "worker-src 'self' blob:",
     "connect-src 'self'",
     "img-src 'self' data: blob:",
