@@ -16,6 +16,9 @@ import { recordingServer, RecordedRequest } from '../../support/server-process';
 type Dataset = Record<string, unknown>;
 const { DicomDict, DicomMetaDictionary, DicomMessage } = (dcmjs as unknown as { data: { DicomDict: new (meta: unknown) => { dict: unknown; write: () => ArrayBuffer }; DicomMetaDictionary: { denaturalizeDataset: (d: Dataset) => unknown; naturalizeDataset: (d: unknown) => Dataset }; DicomMessage: { readFile: (b: ArrayBuffer) => { meta: unknown; dict: unknown } } } }).data;
 
+// dcmjs reports implicit-VR PixelData (dictionary VR "ox") on the console: not news here.
+(dcmjs as unknown as { log: { setLevel: (l: string) => void } }).log.setLevel('silent');
+
 const SC = '1.2.840.10008.5.1.4.1.1.7';
 interface Uids { study?: string; series?: string; sop?: string; sopClass?: string; metaSop?: string; metaClass?: string; seriesNumber?: string; ts?: string }
 
@@ -42,10 +45,7 @@ function instancesOf(r: RecordedRequest): { ds: Dataset; meta: Dataset }[] {
   const parts = r.body.toString('latin1').split(`--${boundary}`).slice(1, -1);
   for (const p of parts) {
     const body = Buffer.from(p.slice(p.indexOf('\r\n\r\n') + 4, -2), 'latin1');
-    // dcmjs reports implicit-VR PixelData (dictionary VR "ox") on the console: not news here.
-    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const m = DicomMessage.readFile(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
-    quiet.mockRestore();
     out.push({ ds: DicomMetaDictionary.naturalizeDataset(m.dict), meta: DicomMetaDictionary.naturalizeDataset(m.meta) });
   }
   return out;
