@@ -64,22 +64,29 @@ export function createDicomwebProxy({ upstream, maxBodyBytes }) {
     const headers = requestHeaders(req.headers);
     if (!withBody) { delete headers['content-length']; }
     let refused = false;
-    const up = upstream.request(target, { method: req.method, headers }, (ur) => {
-      res.writeHead(ur.statusCode || 502, responseHeaders(ur.headers));
-      ur.on('error', () => res.destroy());
-      ur.pipe(res);
-    });
-    up.setTimeout(300_000, () => up.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-    up.on('error', (e) => {
-      if (refused) return;
-      const c = /** @type {{ code?: string }} */ (e).code || e.message;
-      const hint = TLS_CODES.test(c)
-        ? ' Its TLS certificate is not trusted: set SAT_DICOMWEB_CA=/path/to/ca.pem (or NODE_EXTRA_CA_CERTS).'
-        : ' Start it with npm run start:pacs or set SAT_DICOMWEB_URL.';
-      sendText(res, 502, `The PACS at ${upstream.display} did not answer (${c}).${hint}`);
-    });
-    res.on('close', () => { if (!res.writableFinished) up.destroy(); });
-    if (!withBody) { up.end(); return; }
+    /** @param {boolean} mayRetry */
+    const send = (mayRetry) => {
+      const up = upstream.request(target, { method: req.method, headers }, (ur) => {
+        res.writeHead(ur.statusCode || 502, responseHeaders(ur.headers));
+        ur.on('error', () => res.destroy());
+        ur.pipe(res);
+      });
+      up.setTimeout(300_000, () => up.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+      up.on('error', (e) => {
+        if (refused) return;
+        const c = /** @type {{ code?: string }} */ (e).code || e.message;
+        // A kept-alive connection the PACS closed just then (Orthanc keeps them 1 s): GET/HEAD once more.
+        if (mayRetry && up.reusedSocket && c === 'ECONNRESET' && !res.headersSent) { send(false); return; }
+        const hint = TLS_CODES.test(c)
+          ? ' Its TLS certificate is not trusted: set SAT_DICOMWEB_CA=/path/to/ca.pem (or NODE_EXTRA_CA_CERTS).'
+          : ' Start it with npm run start:pacs or set SAT_DICOMWEB_URL.';
+        sendText(res, 502, `The PACS at ${upstream.display} did not answer (${c}).${hint}`);
+      });
+      res.on('close', () => { if (!res.writableFinished) up.destroy(); });
+      return up;
+    };
+    if (!withBody) { send(true).end(); return; }
+    const up = send(false);
     let received = 0;
     req.on('data', (/** @type {Buffer} */ chunk) => {
       received += chunk.length;

@@ -8,6 +8,7 @@ import { upstreamUrl } from '../../platform-config/server/upstream.mjs';
 /** @typedef {import('../../platform-config/server/upstream.mjs').Upstream} Upstream */
 /** @typedef {{ stored: boolean, reason?: string, warning?: string }} Outcome */
 
+/** @type {[number, number, string][]} low, high, meaning (PS3.18 STOW-RS failure and warning reasons) */
 const FAILURES = [
   [0x0110, 0x0110, 'processing failure'], [0x0122, 0x0122, 'SOP class not supported'], [0x0124, 0x0124, 'not authorised'],
   [0xa700, 0xa7ff, 'out of resources'], [0xa900, 0xa9ff, 'data set does not match its SOP class'],
