@@ -11,8 +11,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { dicomwebUpstream } from '../platform-config/server/upstream.mjs';
 import { isPart10, parsePart10, valueOf } from './import/part10.mjs';
+import { createHash } from 'node:crypto';
 import { instancesInStudy, outcomes, stow } from './import/stow.mjs';
-import { fillUids, isValidUid, T, uidProblems } from './import/uids.mjs';
+import { applyPlan, describeFile, isValidUid, planUids, T, uidProblems } from './import/uids.mjs';
 
 const USAGE = 'usage: npm run import -- <folder with DICOM files> [--fill-uids] [--copy-to NEW_FOLDER]';
 const BATCH_FILES = 20;
@@ -57,7 +58,10 @@ function* walk(dir) {
   }
 }
 
-/** The DICOM files under folder, parsed where possible; what was skipped and why. */
+/**
+ * The DICOM files under folder, described (their bytes are read again batch by batch, so a
+ * large folder does not have to fit in memory); what was skipped and why.
+ */
 function readFolder(folder) {
   const files = [], skipped = [];
   let paths;
@@ -70,9 +74,19 @@ function readFolder(folder) {
     let part10, damage;
     try { part10 = parsePart10(bytes); } catch (e) { damage = e.message; }
     if (part10 && valueOf(part10, T.metaSopClass) === DICOMDIR_CLASS) { skipped.push(`${name}: a DICOMDIR (an index of the media, not an instance)`); continue; }
-    files.push({ name, dir: dirname(name), bytes, part10, damage });
+    const info = part10 ? describeFile(part10, name, dirname(name)) : { name, dir: dirname(name), digest: sha256(bytes), values: new Map() };
+    files.push({ path: p, name, size: bytes.length, info, damage });
   }
   return { files, skipped, others: paths.length - files.length - skipped.length };
+}
+
+const sha256 = (/** @type {Uint8Array} */ b) => createHash('sha256').update(b).digest('hex');
+
+/** The bytes to send for an item: read again, checked against what was planned, UIDs applied. */
+function bytesOf(item) {
+  const bytes = new Uint8Array(readFileSync(item.path));
+  if (sha256(bytes) !== item.info.digest) throw new Error('it changed while being imported');
+  return item.plan ? applyPlan(parsePart10(bytes), item.plan) : bytes;
 }
 
 /** Splits into requests of at most BATCH_FILES files and about BATCH_BYTES. */
@@ -80,9 +94,9 @@ function batches(list) {
   const out = [];
   let cur = [], size = 0;
   for (const x of list) {
-    if (cur.length && (cur.length >= BATCH_FILES || size + x.bytes.length > BATCH_BYTES)) { out.push(cur); cur = []; size = 0; }
+    if (cur.length && (cur.length >= BATCH_FILES || size + x.size > BATCH_BYTES)) { out.push(cur); cur = []; size = 0; }
     cur.push(x);
-    size += x.bytes.length;
+    size += x.size;
   }
   if (cur.length) out.push(cur);
   return out;
@@ -101,7 +115,7 @@ function writeCopies(target, folder, items) {
     for (const it of items) {
       const p = join(stage, it.name);
       mkdirSync(dirname(p), { recursive: true });
-      writeFileSync(p, it.bytes, { flag: 'wx' });
+      writeFileSync(p, bytesOf(it), { flag: 'wx' });
     }
     if (existsSync(dest)) rmSync(dest, { recursive: true });
     renameSync(stage, dest);
@@ -126,19 +140,16 @@ async function main() {
   if (!files.length) fail(`no DICOM Part 10 files (with the DICM preamble) under ${opt.folder}.`);
 
   // What is sent: the files themselves, or (--fill-uids) copies with valid UIDs.
-  let items = files.map((f) => ({
-    name: f.name, bytes: f.bytes, damage: f.damage,
-    sop: f.part10 ? valueOf(f.part10, T.sopInstance) : '', study: f.part10 ? valueOf(f.part10, T.study) : '',
-    problems: f.part10 ? uidProblems(f.part10) : [],
+  const items = files.map((f) => ({
+    ...f, sop: f.info.values.get(T.sopInstance) ?? '', study: f.info.values.get(T.study) ?? '',
+    problems: f.damage ? [] : uidProblems(f.info), plan: undefined,
   }));
   if (opt.fillUids) {
-    const editable = files.filter((f) => f.part10);
-    const r = fillUids(editable);
-    const filled = new Map(editable.map((f, i) => [f, r.files[i]]));
-    items = files.map((f, i) => {
-      const x = filled.get(f);
-      if (!x) return items[i];
-      return { ...items[i], bytes: x.bytes, sop: x.sopInstanceUID, study: x.studyInstanceUID, problems: x.unfixable ? [x.unfixable] : [] };
+    const editable = items.filter((x) => !x.damage);
+    const r = planUids(editable.map((x) => x.info));
+    editable.forEach((x, i) => {
+      const plan = r.plans[i];
+      Object.assign(x, { plan, sop: plan.sopInstanceUID, study: plan.studyInstanceUID, problems: plan.unfixable ? [plan.unfixable] : [] });
     });
     console.log(`import: --fill-uids: ${r.changed} of ${files.length} files get new UIDs in a copy (${r.newStudies} new study UID${r.newStudies === 1 ? '' : 's'}, ${r.newSeries} new series UID${r.newSeries === 1 ? '' : 's'}, ${r.sopFromMeta + r.sopDerived} SOP Instance UIDs${r.sopFromMeta ? `, ${r.sopFromMeta} of them from the file meta header` : ''}); the files in ${opt.folder} are not changed.`);
     if (opt.copyTo) { writeCopies(opt.copyTo, opt.folder, items); console.log(`import: the copies are in ${opt.copyTo}.`); }
@@ -147,11 +158,17 @@ async function main() {
   console.log(`import: sending ${items.length} DICOM file${items.length === 1 ? '' : 's'} to ${up.display}`);
   const results = [];
   for (const batch of batches(items)) {
+    const ready = [];
+    for (const x of batch) {
+      try { ready.push({ x, bytes: bytesOf(x) }); } catch (e) { results.push({ stored: false, reason: `not sent: ${e.code ? `cannot be read (${e.code})` : e.message}`, item: x }); }
+    }
+    if (!ready.length) continue;
     let answer;
-    try { answer = await stow(up, batch.map((x) => x.bytes)); } catch (e) { fail(`${e.message}; ${results.filter((r) => r.stored).length} stored before that. Start it with npm run start:pacs or set SAT_DICOMWEB_URL.`, 1); }
-    let out = outcomes(answer, batch.map((x) => x.sop));
-    if (!out) out = await verifyByQido(up, batch); // an answer that is not DICOM JSON: ask the PACS what it has
-    batch.forEach((x, i) => results.push({ ...out[i], item: x }));
+    try { answer = await stow(up, ready.map((r) => r.bytes)); } catch (e) { fail(`${e.message}; ${results.filter((r) => r.stored).length} stored before that. Start it with npm run start:pacs or set SAT_DICOMWEB_URL.`, 1); }
+    const sent = ready.map((r) => r.x);
+    let out = outcomes(answer, sent.map((x) => x.sop));
+    if (!out) out = await verifyByQido(up, sent); // an answer that is not DICOM JSON: ask the PACS what it has
+    sent.forEach((x, i) => results.push({ ...out[i], item: x }));
   }
   report(results, items.length, up.display, opt.fillUids);
 }

@@ -76,7 +76,7 @@ export function createDicomwebProxy({ upstream, maxBodyBytes }) {
         if (refused) return;
         const c = /** @type {{ code?: string }} */ (e).code || e.message;
         // A kept-alive connection the PACS closed just then (Orthanc keeps them 1 s): GET/HEAD once more.
-        if (mayRetry && up.reusedSocket && c === 'ECONNRESET' && !res.headersSent) { send(false); return; }
+        if (mayRetry && up.reusedSocket && c === 'ECONNRESET' && !res.headersSent) { send(false).end(); return; }
         const hint = TLS_CODES.test(c)
           ? ' Its TLS certificate is not trusted: set SAT_DICOMWEB_CA=/path/to/ca.pem (or NODE_EXTRA_CA_CERTS).'
           : ' Start it with npm run start:pacs or set SAT_DICOMWEB_URL.';

@@ -20,14 +20,32 @@ const SERIES_KEY = [tag(0x0020, 0x0011), tag(0x0008, 0x0060), tag(0x0008, 0x103e
 export const isValidUid = (uid) => uid.length > 0 && uid.length <= 64 && /^(0|[1-9]\d*)(\.(0|[1-9]\d*))+$/.test(uid);
 
 /**
- * The attribute names of the identifying UIDs that are blank or invalid, e.g. ["blank StudyInstanceUID"].
+ * What --fill-uids and the report need of a file, without its bytes (large folders are read
+ * again batch by batch): its SHA-256, folder and the text of the identifying attributes.
+ * @typedef {{ name: string, dir: string, digest: string, values: Map<number, string> }} FileInfo
+ */
+
+/**
  * @param {import('./part10.mjs').Part10} p
+ * @param {string} name  path relative to the imported folder
+ * @param {string} dir   its folder, relative
+ * @returns {FileInfo}
+ */
+export function describeFile(p, name, dir) {
+  const digest = createHash('sha256').update(p.bytes).digest('hex');
+  const values = new Map([...Object.values(T), ...STUDY_KEY, ...SERIES_KEY].map((t) => [t, valueOf(p, t)]));
+  return { name, dir, digest, values };
+}
+
+/**
+ * The attribute names of the identifying UIDs that are blank or invalid, e.g. ["blank StudyInstanceUID"].
+ * @param {FileInfo} f
  * @returns {string[]}
  */
-export function uidProblems(p) {
+export function uidProblems(f) {
   const out = [];
   for (const [k, name] of Object.entries(NAMES)) {
-    const v = valueOf(p, T[/** @type {keyof typeof T} */ (k)]);
+    const v = f.values.get(T[/** @type {keyof typeof T} */ (k)]) ?? '';
     if (!isValidUid(v)) out.push(`${v ? 'invalid' : 'blank'} ${name}`);
   }
   return out;
@@ -44,18 +62,18 @@ function derivedUid(/** @type {string[]} */ ...parts) {
 }
 
 /**
- * @typedef {{ name: string, dir: string, bytes: Uint8Array, part10: import('./part10.mjs').Part10 }} ParsedFile
- * @typedef {{ bytes: Uint8Array, sopInstanceUID: string, studyInstanceUID: string, changed: boolean, unfixable?: string }} FilledFile
- * @typedef {{ files: FilledFile[], changed: number, newStudies: number, newSeries: number, sopFromMeta: number, sopDerived: number, classFromMeta: number }} FillResult
+ * @typedef {{ set: Map<number, string>, sopInstanceUID: string, studyInstanceUID: string, unfixable?: string }} UidPlan
+ *   set: the UIDs to write into the copy (empty: the file is sent as it is)
+ * @typedef {{ plans: UidPlan[], changed: number, newStudies: number, newSeries: number, sopFromMeta: number, sopDerived: number, classFromMeta: number }} FillResult
  */
 
 /**
- * @param {ParsedFile[]} files
+ * The new UIDs of each file (apply them with applyPlan).
+ * @param {FileInfo[]} files
  * @returns {FillResult}
  */
-export function fillUids(files) {
-  const digest = files.map((f) => createHash('sha256').update(f.bytes).digest('hex'));
-  const get = (/** @type {number} */ i, /** @type {number} */ t) => valueOf(files[i].part10, t);
+export function planUids(files) {
+  const get = (/** @type {number} */ i, /** @type {number} */ t) => files[i].values.get(t) ?? '';
   /** @param {(i: number) => string | undefined} keyOf  undefined: the file's own UID is valid */
   const groupUids = (/** @type {string} */ kind, keyOf) => {
     /** @type {Map<string, number[]>} */
@@ -63,7 +81,7 @@ export function fillUids(files) {
     files.forEach((_, i) => { const k = keyOf(i); if (k !== undefined) groups.set(k, [...(groups.get(k) ?? []), i]); });
     /** @type {Map<string, string>} */
     const uid = new Map();
-    for (const [k, members] of groups) uid.set(k, derivedUid(kind, k, ...members.map((i) => digest[i]).sort()));
+    for (const [k, members] of groups) uid.set(k, derivedUid(kind, k, ...members.map((i) => files[i].digest).sort()));
     return { uid, count: groups.size };
   };
 
@@ -80,7 +98,7 @@ export function fillUids(files) {
 
   const taken = new Set(files.map((_, i) => get(i, T.sopInstance)).filter(isValidUid));
   let sopFromMeta = 0, sopDerived = 0, classFromMeta = 0;
-  const out = files.map((f, i) => {
+  const plans = files.map((f, i) => {
     /** @type {Map<number, string>} */
     const set = new Map();
     const sk = studyKey(i), rk = seriesKey(i);
@@ -89,7 +107,7 @@ export function fillUids(files) {
     let sop = get(i, T.sopInstance);
     if (!isValidUid(sop)) {
       const fromMeta = get(i, T.metaSopInstance);
-      if (isValidUid(fromMeta) && !taken.has(fromMeta)) { sop = fromMeta; sopFromMeta++; } else { sop = derivedUid('sop', digest[i]); sopDerived++; }
+      if (isValidUid(fromMeta) && !taken.has(fromMeta)) { sop = fromMeta; sopFromMeta++; } else { sop = derivedUid('sop', f.digest); sopDerived++; }
       taken.add(sop);
       set.set(T.sopInstance, sop);
     }
@@ -102,8 +120,14 @@ export function fillUids(files) {
       else unfixable = 'no valid SOP Class UID in the file or its meta header (a SOP class cannot be made up)';
     }
     if (isValidUid(sopClass) && get(i, T.metaSopClass) !== sopClass) set.set(T.metaSopClass, sopClass);
-    const changed = set.size > 0;
-    return { bytes: changed ? withUids(f.part10, set) : f.bytes, sopInstanceUID: sop, studyInstanceUID: studyOf[i], changed, unfixable };
+    return { set, sopInstanceUID: sop, studyInstanceUID: studyOf[i], unfixable };
   });
-  return { files: out, changed: out.filter((f) => f.changed).length, newStudies: studies.count, newSeries: series.count, sopFromMeta, sopDerived, classFromMeta };
+  return { plans, changed: plans.filter((p) => p.set.size > 0).length, newStudies: studies.count, newSeries: series.count, sopFromMeta, sopDerived, classFromMeta };
 }
+
+/**
+ * The bytes to send: the file itself, or a copy with the plan's UIDs.
+ * @param {import('./part10.mjs').Part10} p
+ * @param {UidPlan | undefined} plan
+ */
+export const applyPlan = (p, plan) => (plan && plan.set.size ? withUids(p, plan.set) : p.bytes);

@@ -159,6 +159,28 @@ describe('refused requests (the probe of issue 9)', () => {
   });
 });
 
+describe('kept-alive connections', () => {
+  it('a GET on a connection the PACS has just closed is sent again on a new one', async () => {
+    const served = new WeakSet<object>();
+    const flaky = await recordingServer((r, res) => {
+      // The second request on a connection: drop the connection without an answer.
+      if (served.has(res.socket!)) { res.socket!.destroy(); return; }
+      served.add(res.socket!);
+      res.writeHead(200, { 'Content-Type': 'application/dicom+json', Connection: 'keep-alive' });
+      res.end('[]');
+    });
+    const s = await startServer({ dicomweb: `http://127.0.0.1:${flaky.port}/dicom-web` });
+    try {
+      expect((await rawRequest(s.port, 'GET', '/dicom-web/studies')).status).toBe(200);
+      expect((await rawRequest(s.port, 'GET', '/dicom-web/studies')).status).toBe(200);
+      expect(flaky.seen.map((x) => x.url)).toEqual(['/dicom-web/studies', '/dicom-web/studies', '/dicom-web/studies']);
+    } finally {
+      await s.stop();
+      await flaky.close();
+    }
+  });
+});
+
 describe('upstream down', () => {
   it('answers 502 with one line naming the PACS, and keeps running', async () => {
     const dead = await recordingServer();
