@@ -17,7 +17,7 @@ type Dataset = Record<string, unknown>;
 const { DicomDict, DicomMetaDictionary, DicomMessage } = (dcmjs as unknown as { data: { DicomDict: new (meta: unknown) => { dict: unknown; write: () => ArrayBuffer }; DicomMetaDictionary: { denaturalizeDataset: (d: Dataset) => unknown; naturalizeDataset: (d: unknown) => Dataset }; DicomMessage: { readFile: (b: ArrayBuffer) => { meta: unknown; dict: unknown } } } }).data;
 
 // dcmjs reports implicit-VR PixelData (dictionary VR "ox") on the console: not news here.
-(dcmjs as unknown as { log: { setLevel: (l: string) => void } }).log.setLevel('silent');
+(dcmjs as unknown as { log: { getLogger: (n: string) => { setLevel: (l: string) => void } } }).log.getLogger('validation.dcmjs').setLevel('silent');
 
 const SC = '1.2.840.10008.5.1.4.1.1.7';
 interface Uids { study?: string; series?: string; sop?: string; sopClass?: string; metaSop?: string; metaClass?: string; seriesNumber?: string; ts?: string }
