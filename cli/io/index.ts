@@ -23,6 +23,8 @@ export interface LoadedImage {
   image: ImageVolume;
   format: 'nifti' | 'dicom' | 'png' | 'jpeg';
   dicom?: { instances: DicomInstanceMeta[]; seriesInstanceUID: string };
+  /** What the reader assumed and the user should be told (e.g. a PixelSpacing it took as 1 mm). */
+  notes: string[];
 }
 
 /** Node's native gunzip is several times faster than the portable one for large volumes. */
@@ -85,7 +87,7 @@ export async function loadImage(p: string): Promise<LoadedImage> {
       const files = readFolderFiles(p);
       if (files.length === 0) throw new UsageError(`image folder ${p} is empty; give a folder holding one DICOM series.`);
       const s = await readDicomSeries(files);
-      return { image: s.volume, format: 'dicom', dicom: { instances: s.instances, seriesInstanceUID: s.seriesInstanceUID } };
+      return { image: s.volume, format: 'dicom', dicom: { instances: s.instances, seriesInstanceUID: s.seriesInstanceUID }, notes: s.notes };
     }
     const bytes = readBytes(p, 'image');
     const kind = kindOf(p);
@@ -94,12 +96,12 @@ export async function loadImage(p: string): Promise<LoadedImage> {
       const v = readNifti(gunzipped(bytes, name), name);
       const image = niftiToImage(v, 'OT', name);
       image.modality = guessModality(image.data);
-      return { image, format: 'nifti' };
+      return { image, format: 'nifti', notes: [] };
     }
-    if (kind === 'png' || kind === 'jpeg') return { image: rasterToImage(decodeRaster(bytes, name)), format: kind };
+    if (kind === 'png' || kind === 'jpeg') return { image: rasterToImage(decodeRaster(bytes, name)), format: kind, notes: [] };
     if (bytes.length > 132 && String.fromCharCode(bytes[128], bytes[129], bytes[130], bytes[131]) === 'DICM') {
       const s = await readDicomSeries([{ name, bytes }]);
-      return { image: s.volume, format: 'dicom', dicom: { instances: s.instances, seriesInstanceUID: s.seriesInstanceUID } };
+      return { image: s.volume, format: 'dicom', dicom: { instances: s.instances, seriesInstanceUID: s.seriesInstanceUID }, notes: s.notes };
     }
     throw new UsageError(`image ${name}: unsupported file type; use NIfTI (.nii, .nii.gz), a DICOM series folder, PNG or JPEG.`);
   } catch (e) {

@@ -77,8 +77,8 @@ withPydicom('Specific Character Set of the source, carried into the SEG', () => 
   });
 
   const refusals: [string, string, string, string][] = [
-    ['a name Latin-1 cannot hold, for an ISO_IR 100 series', 'ISO_IR 100', '肝臓', 'sat to-seg: SegmentLabel "肝臓" cannot be written in the source series\' character set (ISO_IR 100, Latin-1); use characters of that set (the Segmentation keeps its source\'s character set).\n'],
-    ['a backslash in a segment label', 'ISO_IR 192', 'left\\right', 'sat to-seg: the segment label "left\\right" holds a backslash, which DICOM uses to separate values; remove it or use another character (e.g. "/").\n'],
+    ['a name Latin-1 cannot hold, for an ISO_IR 100 series', 'ISO_IR 100', '肝臓', 'sat to-seg: SegmentLabel "肝臓" cannot be written in the source series\' character set (ISO_IR 100, Latin-1); use characters of that set (the Segmentation keeps its source\'s character set). Nothing was written.\n'],
+    ['a backslash in a segment label', 'ISO_IR 192', 'left\\right', 'sat to-seg: the segment label "left\\right" holds a backslash, which DICOM uses to separate values; remove it or use another character (e.g. "/"). Nothing was written.\n'],
   ];
   it.each(refusals)('refuses %s: exit 2, one line, no file', async (_, charset, label, message) => {
     const s = await source(charset, 'Müller^Jürgen', label);

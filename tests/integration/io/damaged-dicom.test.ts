@@ -77,7 +77,7 @@ describeWithData(['ct-abdomen-dicom/series'], 'damaged JPEG 2000 slices (ct-abdo
     const out = path.join(tmp, 'out.nii.gz');
     const r = await runSat(['segment', '--image', copy, '--reference-mask', ref, '--out', out]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([`sat segment: ${label()}: the JPEG 2000 Lossless pixel data stops before its end marker: the file is truncated or damaged; copy it again from its source.`]);
+    expect(r.stderr.trim().split('\n')).toEqual([`sat segment: ${label()}: the JPEG 2000 Lossless pixel data stops before its end marker: the file is truncated or damaged; copy it again from its source. Nothing was written.`]);
     expect(fs.existsSync(out)).toBe(false);
     expect(fs.readdirSync(tmp).filter((n) => n.includes('partial'))).toEqual([]);
     expect(files.map((f) => fs.readFileSync(path.join(copy, f.name)).toString('base64'))).toEqual(before);
@@ -126,5 +126,22 @@ describeWithData(['dicom-seg-dcmqi/ct-3slice'], 'damaged headers (uncompressed C
     const pos = (dcmjs.data.DicomMessage.readFile(files[0].bytes.buffer.slice(files[0].bytes.byteOffset, files[0].bytes.byteOffset + files[0].bytes.byteLength) as ArrayBuffer) as unknown as Dict).dict['00200032'].Value;
     files[1] = edit(files[1], set('00200032', pos.map(String)));
     expect(await message(readDicomSeries(files))).toMatch(/^InputError: file 01.dcm \(instance 1\) and file 02.dcm \(instance 2\) lie at the same position/);
+  });
+});
+
+describeWithData(['dicom-seg-dcmqi/ct-3slice'], 'what the reader assumed, said by sat segment', ([dir]) => {
+  it('a lone slice without PixelSpacing: segmented at 1×1 mm, and the note says so', async () => {
+    const tmpd = fs.mkdtempSync(path.join(tmp, 'lone-'));
+    const f = edit(readDir(dir)[1], (d) => delete d['00280030']);
+    const file = path.join(tmpd, 'slice.dcm');
+    fs.writeFileSync(file, f.bytes);
+    // the reference: another image (the same slice) with its mask, the 2D one-shot setting
+    const data = new Uint8Array(512 * 512);
+    for (let y = 200; y < 300; y++) for (let x = 200; x < 300; x++) data[y * 512 + x] = 1;
+    const mask = path.join(tmpd, 'mask.nii');
+    fs.writeFileSync(mask, writeNifti({ dims: [512, 512, 1], spacing: [1, 1, 1], origin: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], data }, false));
+    const r = await runSat(['segment', '--image', file, '--reference-image', file, '--reference-mask', mask, '--out', path.join(tmpd, 'out.png')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('sat segment: note: file slice.dcm (instance 2) has no PixelSpacing: pixels were taken as 1×1 mm.\n');
   });
 });

@@ -62,7 +62,7 @@ describe('NIfTI: every kind of damage, its own message', () => {
       const out = path.join(tmp, 'out.nii.gz');
       const r = await runSat(['segment', '--image', ct, '--reference-mask', ref, '--out', out]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe('sat segment: ct.nii has an invalid vox_offset (NaN); the header is damaged.\n');
+      expect(r.stderr).toBe('sat segment: ct.nii has an invalid vox_offset (NaN); the header is damaged. Nothing was written.\n');
       expect(fs.readdirSync(tmp).sort()).toEqual(['ct.nii', 'ref.nii']);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
