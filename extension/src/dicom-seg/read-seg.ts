@@ -7,7 +7,7 @@
  */
 import * as dcmjs from 'dcmjs';
 import { Geometry } from '../engine/image/types';
-import { DicomSliceMeta } from '../formats/dicom-file';
+import type { DicomSliceMeta } from '../formats/dicom-file';
 import { InputError } from '../engine/api-types';
 import { directionOf, planeStackGeometry, sameInPlaneDirections, sliceAt } from '../geometry';
 import { items } from './dicom-values';

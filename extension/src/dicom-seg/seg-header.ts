@@ -7,7 +7,7 @@
  */
 import { InputError } from '../engine/api-types';
 import { pixelDataExtent } from '../formats/part10-layout';
-import { TRANSFER_SYNTAX_NAMES } from '../formats/pixel-codecs';
+import { TRANSFER_SYNTAX_NAMES } from '../formats/transfer-syntaxes';
 import { items } from './dicom-values';
 
 export type SegmentationType = 'BINARY' | 'FRACTIONAL' | 'LABELMAP';

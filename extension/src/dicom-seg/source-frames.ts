@@ -4,7 +4,7 @@
  * series-geometry rules, never by array index, so the instances may come in any order.
  */
 import { Geometry } from '../engine/image/types';
-import { DicomSliceMeta } from '../formats/dicom-file';
+import type { DicomSliceMeta } from '../formats/dicom-file';
 import { voxelToWorld } from '../engine/image/geometry';
 import { InputError } from '../engine/api-types';
 import { sameInPlaneDirections, samePixelSpacing, seriesGeometry, SeriesGeometry, sliceAt, SlicePlacement } from '../geometry';

@@ -7,7 +7,7 @@
  */
 import * as dcmjs from 'dcmjs';
 import { Geometry, LabelVolume } from '../engine/image/types';
-import { DicomSliceMeta } from '../formats/dicom-file';
+import type { DicomSliceMeta } from '../formats/dicom-file';
 import { InputError } from '../engine/api-types';
 import { SegmentDescription, segmentItem, codeItem, SAT_ALGORITHM } from './segment-description';
 import { mapSlicesToSource } from './source-frames';
