@@ -1,7 +1,7 @@
 /**
  * Node-side file handling for the CLI, benchmarks and tests: loads images and label maps by
- * path (format from the extension or folder), writes outputs atomically (temporary file in
- * the same folder, then rename), so a failed run never leaves a half-written file.
+ * path (format from the extension or folder) and encodes label maps; outputs are written
+ * all-or-nothing through pending-outputs.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -13,6 +13,9 @@ import { encodeGreyPng } from '../../extension/src/formats/png';
 import { readDicomSeries, readDicomSeriesGeometry, DicomSeriesGeometry } from '../../extension/src/formats/dicom-series';
 import { InputError } from '../../extension/src/engine/api-types';
 import { UsageError } from '../errors';
+import { writeFileAtomic } from './pending-outputs';
+
+export { writeFileAtomic, PendingOutputs } from './pending-outputs';
 
 export { resampleLabelsToGrid } from '../../extension/src/engine/image/resample';
 
@@ -20,6 +23,8 @@ export interface LoadedImage {
   image: ImageVolume;
   format: 'nifti' | 'dicom' | 'png' | 'jpeg';
   dicom?: { instances: DicomInstanceMeta[]; seriesInstanceUID: string };
+  /** What the reader assumed and the user should be told (e.g. a PixelSpacing it took as 1 mm). */
+  notes: string[];
 }
 
 /** Node's native gunzip is several times faster than the portable one for large volumes. */
@@ -82,21 +87,21 @@ export async function loadImage(p: string): Promise<LoadedImage> {
       const files = readFolderFiles(p);
       if (files.length === 0) throw new UsageError(`image folder ${p} is empty; give a folder holding one DICOM series.`);
       const s = await readDicomSeries(files);
-      return { image: s.volume, format: 'dicom', dicom: { instances: s.instances, seriesInstanceUID: s.seriesInstanceUID } };
+      return { image: s.volume, format: 'dicom', dicom: { instances: s.instances, seriesInstanceUID: s.seriesInstanceUID }, notes: s.notes };
     }
     const bytes = readBytes(p, 'image');
     const kind = kindOf(p);
     const name = path.basename(p);
     if (kind === 'nifti') {
       const v = readNifti(gunzipped(bytes, name), name);
-      const image = niftiToImage(v, 'OT');
+      const image = niftiToImage(v, 'OT', name);
       image.modality = guessModality(image.data);
-      return { image, format: 'nifti' };
+      return { image, format: 'nifti', notes: [] };
     }
-    if (kind === 'png' || kind === 'jpeg') return { image: rasterToImage(decodeRaster(bytes, name)), format: kind };
+    if (kind === 'png' || kind === 'jpeg') return { image: rasterToImage(decodeRaster(bytes, name)), format: kind, notes: [] };
     if (bytes.length > 132 && String.fromCharCode(bytes[128], bytes[129], bytes[130], bytes[131]) === 'DICM') {
       const s = await readDicomSeries([{ name, bytes }]);
-      return { image: s.volume, format: 'dicom', dicom: { instances: s.instances, seriesInstanceUID: s.seriesInstanceUID } };
+      return { image: s.volume, format: 'dicom', dicom: { instances: s.instances, seriesInstanceUID: s.seriesInstanceUID }, notes: s.notes };
     }
     throw new UsageError(`image ${name}: unsupported file type; use NIfTI (.nii, .nii.gz), a DICOM series folder, PNG or JPEG.`);
   } catch (e) {
@@ -105,10 +110,9 @@ export async function loadImage(p: string): Promise<LoadedImage> {
   }
 }
 
-/** A DICOM series folder's grid and instances, without decoding its pixels. */
+/** A DICOM series' grid and instances, without decoding its pixels: a folder, or one (Enhanced multi-frame) file. */
 export async function loadSeriesGeometry(dir: string): Promise<DicomSeriesGeometry> {
-  if (!statOrRefuse(dir, 'series').isDirectory()) throw new UsageError(`series ${dir} is not a folder; give the folder that holds the DICOM series.`);
-  const files = readFolderFiles(dir);
+  const files = statOrRefuse(dir, 'series').isDirectory() ? readFolderFiles(dir) : [{ name: path.basename(dir), bytes: readBytes(dir, 'series') }];
   if (files.length === 0) throw new UsageError(`series folder ${dir} is empty.`);
   try {
     return await readDicomSeriesGeometry(files);
@@ -116,6 +120,11 @@ export async function loadSeriesGeometry(dir: string): Promise<DicomSeriesGeomet
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** A NIfTI file's bytes, decompressed when gzipped (what names it in messages: 'mask', '--labels'). */
+export function readNiftiBytes(p: string, what: string): Uint8Array {
+  return gunzipped(readBytes(p, what), path.basename(p));
 }
 
 /** A label map by path: NIfTI, PNG or JPEG (black-and-white masks become label 1). */
@@ -142,36 +151,23 @@ function guessModality(data: Float32Array): ImageVolume['modality'] {
   return low / n > 0.01 ? 'CT' : 'OT';
 }
 
-/** Writes bytes to a temporary file beside `p`, then renames it into place. */
-export function writeFileAtomic(p: string, bytes: Uint8Array): void {
-  const dir = path.dirname(path.resolve(p));
-  if (!fs.existsSync(dir)) throw new UsageError(`output folder ${dir} does not exist.`);
-  const tmp = path.join(dir, `.${path.basename(p)}.${process.pid}.${Date.now()}.partial`);
-  try {
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, p);
-  } catch (e) {
-    try {
-      fs.unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
-    throw new UsageError(`cannot write ${p} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
-  }
-}
-
 /**
- * Saves a label map as NIfTI (.nii, .nii.gz) or, for 2D, PNG. PNG pixels are the label values
- * (1, 2, … look black in a picture viewer); `pngBinary255` writes a one-label mask as 0/255
- * for viewing instead.
+ * A label map as the bytes of a NIfTI (.nii, .nii.gz) or, for 2D, PNG file, by the path's
+ * extension. PNG pixels are the label values (1, 2, … look black in a picture viewer);
+ * `pngBinary255` writes a one-label mask as 0/255 for viewing instead.
  */
-export function saveLabelMap(p: string, labels: LabelVolume, opts: { pngBinary255?: boolean } = {}): void {
-  if (/\.nii\.gz$/i.test(p)) return writeFileAtomic(p, writeNifti(labels, true));
-  if (/\.nii$/i.test(p)) return writeFileAtomic(p, writeNifti(labels, false));
+export function encodeLabelMap(p: string, labels: LabelVolume, opts: { pngBinary255?: boolean } = {}): Uint8Array {
+  if (/\.nii\.gz$/i.test(p)) return writeNifti(labels, true);
+  if (/\.nii$/i.test(p)) return writeNifti(labels, false);
   if (/\.png$/i.test(p)) {
     if (labels.dims[2] !== 1) throw new UsageError(`${path.basename(p)}: PNG holds one 2D image but the result is a volume; use .nii.gz.`);
     const values = opts.pngBinary255 ? labels.data.map((v) => (v ? 255 : 0)) : labels.data;
-    return writeFileAtomic(p, encodeGreyPng(values, labels.dims[0], labels.dims[1]));
+    return encodeGreyPng(values, labels.dims[0], labels.dims[1]);
   }
   throw new UsageError(`${path.basename(p)}: unknown output type; use .nii.gz, .nii or (2D) .png.`);
+}
+
+/** Saves a label map all-or-nothing (see encodeLabelMap for the formats). */
+export function saveLabelMap(p: string, labels: LabelVolume, opts: { pngBinary255?: boolean } = {}): void {
+  writeFileAtomic(p, encodeLabelMap(p, labels, opts));
 }

@@ -33,6 +33,8 @@ const failures = [];
 const check = (ok, what) => { if (ok) step(`ok: ${what}`); else { failures.push(what); console.error(`learned-e2e: FAIL — ${what}`); } };
 
 const { createServer } = await import(join(root, 'platform-config/server.mjs'));
+const { cspWatch } = await import(join(root, 'tests/e2e/csp-watch.mjs'));
+const csp = cspWatch();
 const { demoDicomweb, defaultDemoFolder } = await import(join(root, 'platform-config/demo-dicomweb.mjs'));
 
 mkdirSync(ART, { recursive: true });
@@ -56,7 +58,7 @@ function installTinyModels() {
 }
 
 async function serve(port, modelDir, demo) {
-  const s = createServer({ demo, pacsName: 'Demo (learned e2e)', modelDir });
+  const s = createServer({ demo, pacsName: 'Demo (learned e2e)', modelDir, onCspViolation: csp.onCspViolation });
   await new Promise((r) => s.listen(port, '127.0.0.1', r));
   servers.push(s);
   return `http://127.0.0.1:${port}`;
@@ -73,6 +75,7 @@ async function launch(name, extraArgs) {
 /** Opens the study, paints one stroke on the middle slice, runs the tool; returns the final state. */
 async function runOnce(ctx, origin, study, tag, models) {
   const page = await ctx.newPage();
+  await csp.attach(page);
   if (models) {
     // The deployment setting as a site would edit it: segmentAnyTissue.models in the app config.
     await page.route('**/app-config.js', async (route) => {
@@ -164,6 +167,7 @@ try {
   check(c.st.phase === 'error', `the run stops (${c.st.phase})`);
   check(/tiny-dinov2\.onnx/.test(c.st.message) && /sha256/.test(c.st.message), `the message names the file and the mismatch (${c.st.message})`);
   check(c.panel.includes('tiny-dinov2.onnx'), 'the panel shows that message');
+  check(csp.violations.length === 0, `the Content-Security-Policy blocked nothing (${csp.violations.slice(0, 5).join('; ')})`);
 } catch (e) {
   failures.push(e.message);
   console.error(`learned-e2e: FAIL — ${e.stack || e.message}`);

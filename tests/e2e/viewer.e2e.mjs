@@ -38,6 +38,8 @@ const { readNifti, niftiToLabels } = require(join(root, 'dist/extension/src/form
 const { resampleLabelsToGrid } = require(join(root, 'dist/extension/src/engine/image/resample.js'));
 const { qido } = require(join(root, 'dist/extension/src/dicomweb/stow.js'));
 const { createServer } = await import(join(root, 'platform-config/server.mjs'));
+const { cspWatch } = await import(join(root, 'tests/e2e/csp-watch.mjs'));
+const csp = cspWatch();
 
 mkdirSync(ART, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'sat-e2e-'));
@@ -86,7 +88,7 @@ try {
   const study = execFileSync('/usr/bin/python3', [join(root, 'tests/e2e/prepare_series.py'), join(dataDir, 'ct-abdomen-dicom/series'), series], { encoding: 'utf8' }).trim();
   execFileSync('node', [join(root, 'scripts/import.mjs'), series], { env: { ...process.env, SAT_DICOMWEB_URL: PACS }, stdio: 'inherit' });
 
-  server = createServer({ dicomweb: PACS, pacsName: 'Orthanc (e2e)' });
+  server = createServer({ dicomweb: PACS, pacsName: 'Orthanc (e2e)', onCspViolation: csp.onCspViolation });
   await new Promise((r) => server.listen(WEB_PORT, '127.0.0.1', r));
   // A fresh profile (--user-data-dir) each run.
   browser = await chromium.launchPersistentContext(join(work, 'profile'), {
@@ -96,6 +98,7 @@ try {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const page = browser.pages()[0] ?? (await browser.newPage());
+  await csp.attach(page);
   page.on('pageerror', (e) => console.log('e2e: page error:', e.message.slice(0, 300)));
   page.on('console', (m) => { if (m.type() === 'error') console.log('e2e: console error:', m.text().slice(0, 300)); });
 
@@ -316,10 +319,13 @@ try {
   step(`reopened SEG "${loaded.label}" with segments ${JSON.stringify(loaded.segments)}; Dice vs the stored result ${agree.toFixed(3)}`);
   if (seg1Reopened === undefined) { failed = true; console.error(`e2e: FAIL — the reopened SEG has no segment "${st2.labels[0].name}"`); }
   if (!(agree >= 0.999)) { failed = true; console.error(`e2e: FAIL — the reopened SEG differs from the stored result (Dice ${agree.toFixed(3)})`); }
+  await page.waitForTimeout(1000); // reports of the last steps are posted asynchronously
 } catch (e) {
   failed = true;
   console.error(`e2e: FAIL — ${e.message}`);
 } finally {
+  step(`Content-Security-Policy violations: ${csp.violations.length}`);
+  if (csp.violations.length) { failed = true; console.error(`e2e: FAIL — the CSP blocked: ${csp.violations.slice(0, 10).join('; ')}`); }
   await browser?.close().catch(() => {});
   server?.close();
   spawnSync(join(root, 'scripts/pacs.sh'), ['stop'], { env: pacsEnv });
