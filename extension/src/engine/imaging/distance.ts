@@ -71,3 +71,46 @@ export function distanceOutside(mask: Uint8Array, w: number, h: number, sx = 1, 
 export function distanceInside(mask: Uint8Array, w: number, h: number, sx = 1, sy = 1): Float32Array {
   return distanceTransform2D(mask, 0, w, h, sx, sy);
 }
+
+/**
+ * Distance (mm) to the mask for pixels within maxMm of its bounding box, Infinity farther out:
+ * the same as distanceOutside where it matters, at the cost of the mask's neighbourhood only.
+ */
+export function distanceOutsideNear(mask: Uint8Array, w: number, h: number, sx: number, sy: number, maxMm: number): Float32Array {
+  return boxed(mask, 1, w, h, sx, sy, Math.ceil(maxMm / Math.min(sx, sy)) + 1);
+}
+
+/** distanceInside, computed within the mask's bounding box only. */
+export function distanceInsideNear(mask: Uint8Array, w: number, h: number, sx: number, sy: number): Float32Array {
+  const d = boxed(mask, 0, w, h, sx, sy, 1);
+  for (let i = 0; i < d.length; i++) if (!mask[i]) d[i] = 0;
+  return d;
+}
+
+function boxed(mask: Uint8Array, sourceValue: 0 | 1, w: number, h: number, sx: number, sy: number, marginPx: number): Float32Array {
+  let x0 = w;
+  let y0 = h;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      if (mask[y * w + x]) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        y1 = y;
+      }
+  const out = new Float32Array(w * h).fill(Infinity);
+  if (x1 < 0) return out;
+  x0 = Math.max(0, x0 - marginPx);
+  y0 = Math.max(0, y0 - marginPx);
+  x1 = Math.min(w - 1, x1 + marginPx);
+  y1 = Math.min(h - 1, y1 + marginPx);
+  const bw = x1 - x0 + 1;
+  const bh = y1 - y0 + 1;
+  const crop = new Uint8Array(bw * bh);
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) crop[y * bw + x] = mask[(y0 + y) * w + x0 + x];
+  const d = distanceTransform2D(crop, sourceValue, bw, bh, sx, sy);
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) out[(y0 + y) * w + x0 + x] = d[y * bw + x];
+  return out;
+}

@@ -7,7 +7,7 @@
  * because the ascending aorta ran into the heart.
  */
 import { label2D } from '../imaging/components';
-import { distanceInside, distanceOutside } from '../imaging/distance';
+import { distanceInsideNear, distanceOutside, distanceOutsideNear } from '../imaging/distance';
 
 export interface TrackSample {
   k: number;
@@ -94,7 +94,7 @@ export function startTracks(book: TrackBook, mask: Uint8Array, values: Float32Ar
 export function assignPieces(book: TrackBook, mask: Uint8Array, values: Float32Array, previous: Uint16Array, w: number, h: number, spacing: [number, number], k: number, fresh = false): SliceTracks {
   const { labels, sizes } = label2D(mask, w, h);
   const nPieces = sizes.length;
-  const dIn = distanceInside(mask, w, h, spacing[0], spacing[1]);
+  const dIn = distanceInsideNear(mask, w, h, spacing[0], spacing[1]);
   const thick = new Float32Array(nPieces);
   const overlaps: Map<number, number>[] = Array.from({ length: nPieces }, () => new Map());
   for (let i = 0; i < mask.length; i++) {
@@ -173,8 +173,10 @@ function pieceLevels(labels: Int32Array, nPieces: number, dIn: Float32Array, val
   const texture = new Float32Array(nPieces).fill(NaN);
   const median = (v: number[]) => (v.sort((a, b) => a - b), v[v.length >> 1]);
   for (let p = 1; p < nPieces; p++) {
-    const px = inner[p].length >= 4 ? inner[p] : all[p];
+    let px = inner[p].length >= 4 ? inner[p] : all[p];
     if (!px.length) continue;
+    // A few thousand pixels tell the median as well as all of a large organ's.
+    if (px.length > 4000) px = px.filter((_, j) => j % Math.ceil(px.length / 4000) === 0);
     level[p] = median(px.map((i) => values[i]));
     texture[p] = median(px.map((i) => localStd(values, w, h, i)));
   }
@@ -224,15 +226,17 @@ export function holdTubes(book: TrackBook, mask: Uint8Array, previous: Uint16Arr
     if (t === undefined) touchesOther[p] = 1;
     else width[p] = Math.max(width[p], t);
   }
-  const reach = distanceOutside(tubePrev, w, h, spacing[0], spacing[1]);
-  const dIn = distanceInside(mask, w, h, spacing[0], spacing[1]);
+  const reach = distanceOutsideNear(tubePrev, w, h, spacing[0], spacing[1], reachMm);
+  const dIn = distanceInsideNear(mask, w, h, spacing[0], spacing[1]);
   // Pixels inside a disc wider than the tube that fits in the piece: the thick part.
   const core = new Uint8Array(mask.length);
   for (let i = 0; i < mask.length; i++) {
     const p = labels[i];
     if (p && width[p] > 0 && !touchesOther[p] && dIn[i] > widthSlack * width[p]) core[i] = 1;
   }
-  const nearCore = distanceOutside(core, w, h, spacing[0], spacing[1]);
+  let widest = 0;
+  for (let p = 1; p < width.length; p++) widest = Math.max(widest, width[p]);
+  const nearCore = distanceOutsideNear(core, w, h, spacing[0], spacing[1], widthSlack * widest);
   let removed = 0;
   for (let i = 0; i < mask.length; i++) {
     const p = labels[i];
