@@ -154,7 +154,7 @@ class LabelTracker {
           if (ended) this.stops.push({ from: run.from, at: prev, reason: 'a tube that divides into thinner branches' });
         }
         for (const id of pieces.samples.keys()) {
-          const end = judgeTrack(book.get(id), this.ctx.image.spacing[2], this.rules, appearance ? Math.abs(appearance.median - appearance.backgroundMedian) : 0);
+          const end = judgeTrack(book.get(id), this.ctx.image.spacing[2], this.rules, appearance ? Math.abs(appearance.median - appearance.backgroundMedian) : 0, Math.max(...this.spacing));
           if (!end) continue;
           this.erase(run, order, book.lineageOf(id), end.keepThrough, k);
           this.stops.push({ from: run.from, at: end.keepThrough, reason: end.reason });

@@ -28,8 +28,12 @@ export interface TrackRules {
   tubeLengthMm: number;
   tubeSlices: number;
   tubeDiameters: number;
+  /** ...without a trend: the later half's thickness within this factor of the earlier half's... */
+  tubeTrend: number;
   /** ...ends when thicker than this factor of the tube... */
   tubeMerge: number;
+  /** Any piece thicker than this factor of its recent thickness has run into a thicker neighbour. */
+  suddenThickening: number;
   /** ...and loses pieces thinner than this factor at a split. */
   tubeBranch: number;
   /** Valley: narrowest section at most this share of the largest, then wider by valleyRise (plus slack). */
@@ -57,7 +61,9 @@ export const DEFAULT_TRACK_RULES: TrackRules = {
   tubeLengthMm: 12,
   tubeSlices: 5,
   tubeDiameters: 1.5,
+  tubeTrend: 1.2,
   tubeMerge: 1.5,
+  suddenThickening: 2.2,
   tubeBranch: 0.7,
   valleyDepth: 0.5,
   valleyRise: 1.5,
@@ -79,10 +85,10 @@ export interface TrackEnd {
 }
 
 /** Judges the track's newest sample (already in its history); returns where it ended when a rule fires. */
-export function judgeTrack(t: Track, sliceMm: number, rules: TrackRules, tissueContrast = 0): TrackEnd | undefined {
+export function judgeTrack(t: Track, sliceMm: number, rules: TrackRules, tissueContrast = 0, pixelMm = 1): TrackEnd | undefined {
   const h = t.history;
   const s = h[h.length - 1];
-  const tube = tubeEnd(t, s, sliceMm, rules);
+  const tube = tubeEnd(t, s, sliceMm, rules, pixelMm);
   if (tube) return tube;
   const sep = separatorEnd(h, rules, tissueContrast);
   if (sep) return sep;
@@ -116,13 +122,22 @@ export function judgeSplit(parent: Track, pieces: Track[], rules: TrackRules, jo
   return { branches, ended: branches.length === pieces.length };
 }
 
-function tubeEnd(t: Track, s: TrackSample, sliceMm: number, rules: TrackRules): TrackEnd | undefined {
+function tubeEnd(t: Track, s: TrackSample, sliceMm: number, rules: TrackRules, pixelMm: number): TrackEnd | undefined {
   const h = t.history;
   // Thickness on a coarse grid jumps by whole pixels: judge the median of the last two samples,
   // against the tube's own measure or its narrowest stretch since (a root narrowing before a chamber).
   const now = h.length > 1 ? Math.min(s.thickness, h[h.length - 2].thickness) : s.thickness;
   const since = h.slice(-2 * Math.max(rules.tubeSlices, Math.ceil(rules.tubeLengthMm / sliceMm)) - 2, -2).map((e) => e.thickness);
   const base = t.tubeThickness === undefined ? undefined : Math.min(t.tubeThickness, ...(since.length >= 4 ? [lowerQuartile(since)] : []));
+  // Any piece that suddenly becomes several times thicker than it was has run into a thicker
+  // neighbour (a small vessel into the aorta, an artery root into a chamber).
+  const lately = h.slice(-8, -2).map((e) => e.thickness);
+  if (lately.length >= 4 && now > rules.suddenThickening * lowerQuartile(lately) && now - lowerQuartile(lately) >= 3 * pixelMm) {
+    const was = lowerQuartile(lately);
+    let keep: number | undefined;
+    for (let i = h.length - 3; i >= 0 && keep === undefined; i--) if (h[i].thickness <= 1.3 * was) keep = h[i].k;
+    return { keepThrough: keep ?? h[0].k, reason: 'suddenly much thicker: ran into a thicker neighbour' };
+  }
   if (base !== undefined && now > rules.tubeMerge * base) {
     let keep: number | undefined;
     for (let i = h.length - 3; i >= 0 && keep === undefined; i--) if (h[i].thickness <= 1.2 * base) keep = h[i].k;
@@ -141,7 +156,12 @@ function tubeEnd(t: Track, s: TrackSample, sliceMm: number, rules: TrackRules): 
     return lo > 0 && hi <= f * lo;
   };
   const thick = recent.map((e) => e.thickness);
-  if (steady(thick, rules.tubeSteadiness) && (t.tubeThickness !== undefined || steady(recent.map((e) => e.area), rules.tubeAreaSteadiness))) {
+  // ...and not on a trend: a slowly growing organ is not a tube.
+  const half = n >> 1;
+  const early = lowerMedian(thick.slice(0, half));
+  const late = lowerMedian(thick.slice(n - half));
+  const flat = late <= rules.tubeTrend * early && early <= rules.tubeTrend * late;
+  if (flat && steady(thick, rules.tubeSteadiness) && (t.tubeThickness !== undefined || steady(recent.map((e) => e.area), rules.tubeAreaSteadiness))) {
     const median = [...thick].sort((a, b) => a - b)[n >> 1];
     // A tube may taper, but a slow creep into a neighbour must not raise its measure.
     if (t.tubeThickness === undefined || median < t.tubeThickness) t.tubeThickness = median;
@@ -170,4 +190,9 @@ function separatorEnd(h: TrackSample[], rules: TrackRules, tissueContrast: numbe
 function lowerQuartile(v: number[]): number {
   const q = [...v].sort((a, b) => a - b);
   return q[Math.floor((q.length - 1) / 4)];
+}
+
+function lowerMedian(v: number[]): number {
+  const q = [...v].sort((a, b) => a - b);
+  return q[(q.length - 1) >> 1];
 }
