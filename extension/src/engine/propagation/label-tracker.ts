@@ -17,7 +17,7 @@ import { DEFAULT_BANK, PlannerReference, PromptSetting } from '../prompts/prompt
 import { keepSeededComponents3D } from '../imaging/components';
 import { countOnes } from '../imaging/morphology';
 import { gaussianBlur2D } from '../imaging/blur';
-import { appearanceRanges, likelihoodRatio, measureAppearance, TissueAppearance } from '../imaging/tissue-appearance';
+import { appearanceRanges, measureAppearance, TissueAppearance } from '../imaging/tissue-appearance';
 import { SeededGrowthOptions, SeededGrowthSegmenter } from '../segmenters/seeded-growth-segmenter';
 import { propagationRuns, PropagationRun } from './slice-order';
 import { segmentSliceStep } from './slice-step';
@@ -140,7 +140,7 @@ class LabelTracker {
       const moved = this.followMotion ? followPieces(this.trackMaps.get(prev)!, this.smoothOf(prev), this.smoothOf(k), this.w, this.h, this.spacing, Math.ceil(this.motionMm / Math.max(...this.spacing))).tracks : this.trackMaps.get(prev)!;
       const prior = Uint8Array.from(moved, (t) => (t ? 1 : 0));
       const step = await this.segment(k, prev, run.from, appearance, prior);
-      if (run.mayStop) holdTubes(book, step.mask, moved, this.w, this.h, this.spacing, this.tubeReachMm(), appearance && this.tissueLike(k, appearance));
+      if (run.mayStop) holdTubes(book, step.mask, moved, this.w, this.h, this.spacing, this.tubeReachMm());
       const pieces = assignPieces(book, step.mask, this.sliceOf(k).image.data, moved, this.w, this.h, this.spacing, k);
       this.maskOf(k).set(step.mask);
       this.trackMaps.set(k, pieces.trackMap);
@@ -247,12 +247,6 @@ class LabelTracker {
     let s = this.slices.get(k);
     if (!s) this.slices.set(k, (s = { image: downsampleImage(sliceImage(this.ctx.image, k), this.f) }));
     return s;
-  }
-
-  /** Pixels of slice k that look like the annotated tissue. */
-  private tissueLike(k: number, appearance: TissueAppearance): Uint8Array {
-    const llr = likelihoodRatio(appearance, this.smoothOf(k));
-    return Uint8Array.from(llr, (v) => (v > 0 ? 1 : 0));
   }
 
   /** The working slice smoothed for matching (1 mm). */
