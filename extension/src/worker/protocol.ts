@@ -2,7 +2,15 @@
 import type { ImageVolume, LabelVolume, Progress, SegmentationResult } from '../engine';
 import type { ModelSettings } from './model-settings';
 
-export type ToWorker = { type: 'run'; image: ImageVolume; referenceMask: LabelVolume; labels?: number[]; models?: ModelSettings };
+export type ToWorker = {
+  type: 'run';
+  image: ImageVolume;
+  referenceMask: LabelVolume;
+  labels?: number[];
+  models?: ModelSettings;
+  /** How messages name slice k ("slice 17 of 20", the viewer's numbering). */
+  sliceNames?: string[];
+};
 
 export type FromWorker =
   | { type: 'backend'; kind: 'embedded' | 'learned' | 'mixed'; encoder: string; segmenter: string; device: string; why: string }

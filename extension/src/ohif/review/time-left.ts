@@ -1,0 +1,102 @@
+/**
+ * Time left in a run (pure). The engine works outward from each label's reference slices and
+ * stops where the tissue ends, so most slices of a series are never segmented: counting all of
+ * them (the engine's own progress fraction) overestimates the time left several times over.
+ * Instead each stretch of slices a label may cover is predicted from what the run shows: a
+ * stretch that may stop ends where the shrinking mask area reaches zero, a stretch not begun
+ * yet is expected to be as long (relatively) as the ones already finished. Time per slice is
+ * measured between slices, so the start-up (models, worker) does not count.
+ */
+
+interface Part {
+  label: number;
+  /** Slices this stretch can cover, in the order the engine visits them. */
+  slices: number[];
+  mayStop: boolean;
+  areas: number[];
+  finished: boolean;
+}
+
+/** The stretches of one label, in the engine's order: below its lowest reference, gaps between references, above its highest. */
+export function labelParts(label: number, references: readonly number[], depth: number): Omit<Part, 'areas' | 'finished'>[] {
+  const refs = [...new Set(references)].sort((a, b) => a - b);
+  if (!refs.length) return [];
+  const range = (from: number, to: number) => {
+    const out: number[] = [];
+    if (from <= to) for (let k = from; k <= to; k++) out.push(k);
+    else for (let k = from; k >= to; k--) out.push(k);
+    return out;
+  };
+  const parts = [{ label, slices: range(refs[0] - 1, 0), mayStop: true }];
+  for (let i = 0; i + 1 < refs.length; i++) {
+    const mid = Math.floor((refs[i] + refs[i + 1]) / 2);
+    parts.push({ label, slices: range(refs[i] + 1, mid), mayStop: false }, { label, slices: range(refs[i + 1] - 1, mid + 1), mayStop: false });
+  }
+  parts.push({ label, slices: range(refs[refs.length - 1] + 1, depth - 1), mayStop: true });
+  return parts.filter((p) => p.slices.length > 0);
+}
+
+export class TimeLeftEstimator {
+  private readonly parts: Part[];
+  private current = -1;
+  private firstAt?: number;
+  private lastAt?: number;
+  private seen = 0;
+
+  /** references: per label value (in the order the engine runs them), its reference slices. */
+  constructor(references: ReadonlyMap<number, readonly number[]>, depth: number) {
+    this.parts = [...references].flatMap(([label, refs]) => labelParts(label, refs, depth).map((p) => ({ ...p, areas: [], finished: false })));
+  }
+
+  /** A segmented slice arrived at time t (ms) with this many voxels of the label. */
+  slice(label: number, k: number, area: number, t: number): void {
+    const index = this.parts.findIndex((p, i) => i >= Math.max(0, this.current) && p.label === label && p.slices.includes(k));
+    if (index < 0) return;
+    for (let i = Math.max(0, this.current); i < index; i++) this.parts[i].finished = true;
+    this.current = index;
+    this.parts[index].areas.push(area);
+    if (this.parts[index].areas.length >= this.parts[index].slices.length) this.parts[index].finished = true;
+    this.firstAt ??= t;
+    this.lastAt = t;
+    this.seen++;
+  }
+
+  /** Seconds left, or undefined until two slices have been timed. */
+  secondsLeft(t: number): number | undefined {
+    if (this.seen < 2 || this.firstAt === undefined || this.lastAt === undefined) return undefined;
+    const perSlice = (this.lastAt - this.firstAt) / (this.seen - 1);
+    const sinceLast = Math.max(0, t - this.lastAt);
+    return Math.max(0, (this.slicesLeft() * perSlice - sinceLast) / 1000);
+  }
+
+  /** Slices still expected to be segmented. */
+  slicesLeft(): number {
+    const done = this.parts.filter((p) => p.finished && p.mayStop);
+    // How far the finished stopping stretches went, relative to how far they could have gone.
+    const reach = done.length ? done.reduce((a, p) => a + p.areas.length, 0) / done.reduce((a, p) => a + p.slices.length, 0) : 1;
+    let left = 0;
+    this.parts.forEach((p, i) => {
+      if (p.finished) return;
+      const remaining = p.slices.length - p.areas.length;
+      if (!p.mayStop) left += remaining;
+      else if (i === this.current) left += Math.min(remaining, untilAreaVanishes(p.areas));
+      else left += Math.min(remaining, Math.ceil(p.slices.length * reach));
+    });
+    return left;
+  }
+}
+
+/** Slices until a shrinking area reaches zero, from the trend of the last few; Infinity if it is not shrinking. */
+function untilAreaVanishes(areas: readonly number[]): number {
+  const last = areas.slice(-5);
+  if (last.length < 3) return Infinity;
+  const n = last.length;
+  const mx = (n - 1) / 2;
+  const my = last.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  last.forEach((y, x) => { num += (x - mx) * (y - my); den += (x - mx) ** 2; });
+  const slope = num / den;
+  if (!(slope < 0)) return Infinity;
+  return Math.max(1, Math.ceil(last[n - 1] / -slope));
+}
