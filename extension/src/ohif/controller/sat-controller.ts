@@ -45,6 +45,8 @@ interface RunStep {
 
 interface Attempt {
   cancelled: boolean;
+  /** The mode was left: clean up, show nothing. */
+  disposed?: boolean;
   engine?: EngineRun;
 }
 
@@ -89,7 +91,11 @@ export class SatController {
       this.checkCancelled(attempt);
       const { corrections, current } = t ? await this.correctionsOf(t) : { corrections: [], current: new Uint8Array(len * depth) };
       const plan = planReferences(drawn, corrections, grid);
-      if (!plan.labels.length) throw new Error('Nothing is left to segment: the corrections erased every drawn slice. Paint the tissue on a slice and run again.');
+      if (!plan.labels.length) {
+        throw new Error(corrections.length
+          ? 'Nothing is left to segment: the corrections erased every drawn slice. Paint the tissue on a slice and run again.'
+          : `The segmentation "${drawing.label}" is empty: paint the tissue on at least one slice, then press Segment Any Tissue.`);
+      }
       const labels = plan.labels.map((v) => this.labelView(v, drawing, t));
       this.stateStore.set({ sliceNumbers: series.sliceNumbers, progress: { fraction: 0, stage: 'Loading the series…' } });
       const pixels = await series.loadImage((d, n) => this.stage(`Loading slice ${d} of ${n}`));
@@ -118,6 +124,7 @@ export class SatController {
         created.labelmap.remove();
         this.release();
       }
+      if (attempt.disposed) return;
       if (series && activeBefore && this.host.segmentationExists(activeBefore)) series.setActiveSegmentation(activeBefore);
       this.settleAfterFailure(settled, e as Error);
     } finally {
@@ -206,6 +213,7 @@ export class SatController {
   dispose(): void {
     if (this.attempt) {
       this.attempt.cancelled = true;
+      this.attempt.disposed = true;
       this.attempt.engine?.cancel();
       this.attempt = undefined;
     }
@@ -277,7 +285,7 @@ export class SatController {
     const { geometry, sliceNumbers } = series;
     const depth = geometry.dims[2];
     const len = geometry.dims[0] * geometry.dims[1];
-    const references = new Map(plan.labels.map((v) => [v, referenceSlices(plan, v, len)]));
+    const references = new Map(plan.labels.map((v) => [v, reference(plan, v, len)]));
     const estimator = new TimeLeftEstimator(references, depth);
     const liveCells: StripCell[] = Array.from({ length: depth }, (_, k) =>
       plan.correctedSlices.includes(k) ? { kind: 'reference', why: 'corrected' } : plan.drawnSlices.includes(k) ? { kind: 'reference', why: 'drawn' } : { kind: 'pending' },
@@ -302,7 +310,10 @@ export class SatController {
         sliceNames: sliceNumbers.map((n) => `slice ${n} of ${depth}`),
       },
       {
-        backend: (m) => this.stateStore.set({ backend: { kind: m.kind, encoder: m.encoder, segmenter: m.segmenter, device: m.device, why: m.why } }),
+        backend: (m) => {
+          estimator.begin(this.host.now()); // the worker reports its backends right before it starts segmenting
+          this.stateStore.set({ backend: { kind: m.kind, encoder: m.encoder, segmenter: m.segmenter, device: m.device, why: m.why } });
+        },
         progress: (p) => (p.fraction === 0 && p.stage ? this.stage(p.stage) : undefined),
         slice: (m) => {
           writer.stream(m.k, m.label, m.mask);
@@ -378,11 +389,16 @@ function slicesOf(volume: Uint8Array, len: number, which: Set<number> | 'all', d
   return new Map(ks.map((k) => [k, encodeSlice(volume.subarray(k * len, (k + 1) * len))]));
 }
 
-/** The slices of the plan (drawn or corrected) that hold the label. */
-function referenceSlices(plan: ReferencePlan, value: number, len: number): number[] {
-  return [...plan.drawnSlices, ...plan.correctedSlices]
-    .filter((k) => plan.mask.subarray(k * len, (k + 1) * len).includes(value))
-    .sort((a, b) => a - b);
+/** The slices of the plan (drawn or corrected) that hold the label, and its mean area there. */
+function reference(plan: ReferencePlan, value: number, len: number): { slices: number[]; area: number } {
+  const slices: number[] = [];
+  let area = 0;
+  for (const k of [...plan.drawnSlices, ...plan.correctedSlices].sort((a, b) => a - b)) {
+    let n = 0;
+    for (let i = k * len; i < (k + 1) * len; i++) if (plan.mask[i] === value) n++;
+    if (n) { slices.push(k); area += n; }
+  }
+  return { slices, area: slices.length ? area / slices.length : 0 };
 }
 
 /** The result's colour for a segment: one that stands apart from the user's own. */

@@ -5,7 +5,8 @@
  * Instead each stretch of slices a label may cover is predicted from what the run shows: a
  * stretch that may stop ends where the shrinking mask area reaches zero, a stretch not begun
  * yet is expected to be as long (relatively) as the ones already finished. Time per slice is
- * measured between slices, so the start-up (models, worker) does not count.
+ * measured from when the engine starts segmenting (begin), so the start-up (worker, models)
+ * does not count.
  */
 
 interface Part {
@@ -15,10 +16,12 @@ interface Part {
   mayStop: boolean;
   areas: number[];
   finished: boolean;
+  /** The reference's area: where the stretch starts from. */
+  start: number;
 }
 
 /** The stretches of one label, in the engine's order: below its lowest reference, gaps between references, above its highest. */
-export function labelParts(label: number, references: readonly number[], depth: number): Omit<Part, 'areas' | 'finished'>[] {
+export function labelParts(label: number, references: readonly number[], depth: number): Pick<Part, 'label' | 'slices' | 'mayStop'>[] {
   const refs = [...new Set(references)].sort((a, b) => a - b);
   if (!refs.length) return [];
   const range = (from: number, to: number) => {
@@ -39,13 +42,18 @@ export function labelParts(label: number, references: readonly number[], depth: 
 export class TimeLeftEstimator {
   private readonly parts: Part[];
   private current = -1;
-  private firstAt?: number;
+  private beganAt?: number;
   private lastAt?: number;
   private seen = 0;
 
-  /** references: per label value (in the order the engine runs them), its reference slices. */
-  constructor(references: ReadonlyMap<number, readonly number[]>, depth: number) {
-    this.parts = [...references].flatMap(([label, refs]) => labelParts(label, refs, depth).map((p) => ({ ...p, areas: [], finished: false })));
+  /** references: per label value (in the order the engine runs them), its reference slices and their mean area (voxels). */
+  constructor(references: ReadonlyMap<number, { slices: readonly number[]; area: number }>, depth: number) {
+    this.parts = [...references].flatMap(([label, ref]) => labelParts(label, ref.slices, depth).map((p) => ({ ...p, areas: [], finished: false, start: ref.area })));
+  }
+
+  /** The engine starts segmenting at time t (ms): models loaded, worker ready. */
+  begin(t: number): void {
+    this.beganAt ??= t;
   }
 
   /** A segmented slice arrived at time t (ms) with this many voxels of the label. */
@@ -56,15 +64,15 @@ export class TimeLeftEstimator {
     this.current = index;
     this.parts[index].areas.push(area);
     if (this.parts[index].areas.length >= this.parts[index].slices.length) this.parts[index].finished = true;
-    this.firstAt ??= t;
+    this.beganAt ??= t;
     this.lastAt = t;
     this.seen++;
   }
 
-  /** Seconds left, or undefined until two slices have been timed. */
+  /** Seconds left, or undefined until a slice has been timed. */
   secondsLeft(t: number): number | undefined {
-    if (this.seen < 2 || this.firstAt === undefined || this.lastAt === undefined) return undefined;
-    const perSlice = (this.lastAt - this.firstAt) / (this.seen - 1);
+    if (!this.seen || this.beganAt === undefined || this.lastAt === undefined || this.lastAt <= this.beganAt) return undefined;
+    const perSlice = (this.lastAt - this.beganAt) / this.seen;
     const sinceLast = Math.max(0, t - this.lastAt);
     return Math.max(0, (this.slicesLeft() * perSlice - sinceLast) / 1000);
   }
@@ -74,13 +82,17 @@ export class TimeLeftEstimator {
     const done = this.parts.filter((p) => p.finished && p.mayStop);
     // How far the finished stopping stretches went, relative to how far they could have gone.
     const reach = done.length ? done.reduce((a, p) => a + p.areas.length, 0) / done.reduce((a, p) => a + p.slices.length, 0) : 1;
+    const current = this.parts[this.current];
+    // Until a stretch has finished, the one under way predicts how far the tissue reaches.
+    const currentReach = current && !current.finished && current.mayStop ? current.areas.length + untilAreaVanishes([current.start, ...current.areas]) : Infinity;
     let left = 0;
     this.parts.forEach((p, i) => {
       if (p.finished) return;
       const remaining = p.slices.length - p.areas.length;
       if (!p.mayStop) left += remaining;
-      else if (i === this.current) left += Math.min(remaining, untilAreaVanishes(p.areas));
-      else left += Math.min(remaining, Math.ceil(p.slices.length * reach));
+      else if (i === this.current) left += Math.min(remaining, untilAreaVanishes([p.start, ...p.areas]));
+      else if (done.length) left += Math.min(remaining, Math.ceil(p.slices.length * reach));
+      else left += Math.min(remaining, currentReach);
     });
     return left;
   }
@@ -89,7 +101,7 @@ export class TimeLeftEstimator {
 /** Slices until a shrinking area reaches zero, from the trend of the last few; Infinity if it is not shrinking. */
 function untilAreaVanishes(areas: readonly number[]): number {
   const last = areas.slice(-5);
-  if (last.length < 3) return Infinity;
+  if (last.length < 2) return Infinity;
   const n = last.length;
   const mx = (n - 1) / 2;
   const my = last.reduce((a, b) => a + b, 0) / n;
