@@ -22,8 +22,27 @@ function install(extensionManager: ExtensionManager): void {
     for (let i = 0; i < v.length; i += 0x8000) b += String.fromCharCode(...v.subarray(i, i + 0x8000));
     return btoa(b);
   };
+  // Runs that have finished (done, failed or cancelled), for the tests to wait on.
+  let settledRuns = 0;
+  let busy = false;
+  let subscribed = false;
+  const watchRuns = () => {
+    if (subscribed) return;
+    subscribed = true;
+    sat().controller().stateStore.subscribe((st) => {
+      const nowBusy = st.phase === 'preparing' || st.phase === 'running';
+      if (busy && !nowBusy) settledRuns++;
+      busy = nowBusy;
+    });
+  };
   (window as unknown as Record<string, unknown>).__sat = {
-    state: () => sat().controller().state,
+    state: () => (watchRuns(), sat().controller().state),
+    settledRuns: () => (watchRuns(), settledRuns),
+    setBrushSize: (mm: number) => {
+      const services = (window as unknown as { services: { toolGroupService: { getToolGroupForViewport(id: string): { id: string } }; viewportGridService: { getActiveViewportId(): string } } }).services;
+      const group = services.toolGroupService.getToolGroupForViewport(services.viewportGridService.getActiveViewportId());
+      libs().cornerstoneTools.utilities.segmentation.setBrushSizeForToolGroup(group.id, mm);
+    },
     resultId: () => sat().controller().resultSegmentationId,
     series: () => {
       const s = series();

@@ -23,15 +23,25 @@ export function square(value = 1): Uint8Array {
 export class FakeLabelmap implements ResultLabelmap {
   readonly data = new Uint8Array(LEN * D);
   readonly writes: number[][] = [];
+  /** The slices each viewer update named (what the viewer was told changed). */
+  readonly updates: number[][] = [];
+  private unannounced = new Set<number>();
   readonly segments = new Map<number, { label: string; color?: Rgba }>();
   removed = false;
   constructor(readonly segmentationId: string, segments: SegmentInfo[], private readonly host: FakeHost) {
     for (const s of segments) this.segments.set(s.index, { label: s.label, color: s.color });
   }
-  writeSlices(slices: ReadonlyMap<number, Uint8Array>): void {
+  writeSlices(slices: ReadonlyMap<number, Uint8Array>, options?: { quiet?: boolean }): void {
     if (!slices.size) return;
     for (const [k, labels] of slices) this.data.set(labels.subarray(0, LEN), k * LEN);
     this.writes.push([...slices.keys()]);
+    for (const k of slices.keys()) this.unannounced.add(k);
+    if (!options?.quiet) this.announce();
+  }
+  announce(): void {
+    if (!this.unannounced.size) return;
+    this.updates.push([...this.unannounced].sort((a, b) => a - b));
+    this.unannounced.clear();
   }
   readSlice(k: number): Uint8Array {
     return this.data.slice(k * LEN, (k + 1) * LEN);

@@ -52,6 +52,12 @@ describe('SatController: a run', () => {
     expect(host.results[0].writeCounts()).toEqual([0, 0, 0, 1, 1, 1, 1, 1, 0, 0]);
   });
 
+  it('tells the viewer once, at the end, which slices the run changed (each viewer redraw is a long task)', async () => {
+    const { host, ctl } = setup();
+    await ctl.run();
+    expect(host.results[0].updates).toEqual([[3, 4, 5, 6, 7]]);
+  });
+
   it('shows empty slices as empty, whatever the engine scored them (the end slices scored 0.7)', async () => {
     const { ctl } = setup();
     await ctl.run();

@@ -49,7 +49,7 @@ export class ResultWriter {
     if (!this.pending.size) return;
     const batch = this.pending;
     this.pending = new Map();
-    this.labelmap.writeSlices(batch);
+    this.labelmap.writeSlices(batch, { quiet: true });
   }
 
   /** Makes the labelmap equal to `final`, writing only the slices that differ from what it holds. */
@@ -66,11 +66,13 @@ export class ResultWriter {
       this.touch(k).set(want);
       batch.set(k, have);
       if (batch.size >= 8) {
-        this.labelmap.writeSlices(batch);
+        this.labelmap.writeSlices(batch, { quiet: true });
         batch = new Map();
       }
     });
-    this.labelmap.writeSlices(batch);
+    this.labelmap.writeSlices(batch, { quiet: true });
+    // One viewer update for the whole run, naming every slice it changed.
+    this.labelmap.announce();
   }
 
   /** The slices the run changed, before and after (for the undo history). */
@@ -90,7 +92,8 @@ export class ResultWriter {
       this.sliceOf(k).set(s);
       slices.set(k, s);
     }
-    this.labelmap.writeSlices(slices);
+    this.labelmap.writeSlices(slices, { quiet: true });
+    this.labelmap.announce();
   }
 
   private sliceOf(k: number): Uint8Array {

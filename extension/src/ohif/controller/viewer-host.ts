@@ -24,8 +24,14 @@ export interface DrawingInfo {
 /** A labelmap segmentation the tool writes its result into. */
 export interface ResultLabelmap {
   readonly segmentationId: string;
-  /** Sets whole slices (segment index per voxel) and tells the viewer once which slices changed. */
-  writeSlices(slices: ReadonlyMap<number, Uint8Array>): void;
+  /**
+   * Sets whole slices (segment index per voxel) and tells the viewer once which slices changed.
+   * quiet: tell the viewer only about slices it shows now (each redraw of the viewer is a long
+   * main-thread task); the rest wait for announce().
+   */
+  writeSlices(slices: ReadonlyMap<number, Uint8Array>, options?: { quiet?: boolean }): void;
+  /** Tells the viewer about the slices written quietly since the last time. */
+  announce(): void;
   readSlice(k: number): Uint8Array;
   exists(): boolean;
   /** Names or colours a segment, adding it when the segmentation does not have it yet. */

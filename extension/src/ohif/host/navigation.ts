@@ -21,3 +21,16 @@ export function showSeriesSlice(ctx: HostContext, layout: SeriesLayout, k: numbe
     else if (csvp.element) void ctx.cornerstone.utilities.jumpToSlice(csvp.element, { imageIndex: layout.sliceNumbers[k] - 1 });
   }
 }
+
+/** The slices (k) of the series that viewports show right now (stack viewports: their current image). */
+export function shownSlices(ctx: HostContext, layout: SeriesLayout): Set<number> {
+  const out = new Set<number>();
+  const grid = ctx.services.viewportGridService.getState();
+  for (const [viewportId, vp] of grid.viewports) {
+    if (!vp.displaySetInstanceUIDs?.includes(layout.displaySet.displaySetInstanceUID)) continue;
+    const csvp = ctx.services.cornerstoneViewportService.getCornerstoneViewport(viewportId) as { getCurrentImageId?: () => string } | undefined;
+    const k = layout.imageIds.indexOf(csvp?.getCurrentImageId?.() ?? '');
+    if (k >= 0) out.add(k);
+  }
+  return out;
+}

@@ -6,6 +6,7 @@
 import type { ResultLabelmap, SegmentInfo } from '../controller/viewer-host';
 import type { HostContext } from './context';
 import { labelmapImages, labelmapSliceIndices, segmentColor } from './labelmaps';
+import { shownSlices } from './navigation';
 import { imagePixels } from './pixels';
 import type { SeriesLayout } from './series';
 import type { WriteGuard } from './write-guard';
@@ -25,6 +26,17 @@ function resultLabelmap(ctx: HostContext, layout: SeriesLayout, guard: WriteGuar
   const len = w * h;
   const images = labelmapImages(ctx, layout, segmentationId);
   const eventSlices = labelmapSliceIndices(ctx, layout, segmentationId);
+  const unannounced = new Set<number>();
+  const trigger = (ks: Iterable<number>) => {
+    const modified = [...ks].map((k) => eventSlices[k]).filter((i) => i >= 0);
+    guard.run(() => ctx.tools.segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId, modified));
+  };
+  const announce = () => {
+    if (!unannounced.size) return;
+    const ks = [...unannounced];
+    unannounced.clear();
+    trigger(ks);
+  };
   const pixelsOf = (k: number) => {
     const image = images[k];
     if (!image) throw new Error(`The result segmentation has no image for slice ${layout.sliceNumbers[k]}; discard it and run again.`);
@@ -32,12 +44,20 @@ function resultLabelmap(ctx: HostContext, layout: SeriesLayout, guard: WriteGuar
   };
   return {
     segmentationId,
-    writeSlices(slices) {
+    writeSlices(slices, options) {
       if (!slices.size) return;
-      for (const [k, labels] of slices) pixelsOf(k).set(labels.subarray(0, len));
-      const modified = [...slices.keys()].map((k) => eventSlices[k]).filter((i) => i >= 0);
-      guard.run(() => ctx.tools.segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId, modified));
+      for (const [k, labels] of slices) {
+        pixelsOf(k).set(labels.subarray(0, len));
+        unannounced.add(k);
+      }
+      if (!options?.quiet) return announce();
+      // Redraw now only for a slice the user is looking at.
+      const shown = [...shownSlices(ctx, layout)].filter((k) => slices.has(k));
+      if (!shown.length) return;
+      shown.forEach((k) => unannounced.delete(k));
+      trigger(shown);
     },
+    announce,
     readSlice(k) {
       return Uint8Array.from(pixelsOf(k).subarray(0, len));
     },
