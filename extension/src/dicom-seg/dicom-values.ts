@@ -27,3 +27,8 @@ export function items(v: unknown): Record<string, unknown>[] {
 export function numbers(v: unknown): number[] {
   return (Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v]).map(Number);
 }
+
+/** A multi-valued attribute as dcmjs gives it (one value or an array), as read; undefined when absent. */
+export function valuesOf(v: unknown): unknown[] | undefined {
+  return v === undefined || v === null || v === '' ? undefined : Array.isArray(v) ? v : [v];
+}

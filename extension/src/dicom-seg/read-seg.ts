@@ -4,10 +4,11 @@
  * else by Image Position (Patient); without a source, onto the SEG's own frame geometry.
  */
 import * as dcmjs from 'dcmjs';
-import { DicomInstanceMeta, Geometry, Mat3, Vec3 } from '../engine/image/types';
+import { DicomInstanceMeta, Geometry } from '../engine/image/types';
 import { InputError } from '../engine/api-types';
-import { cross, dot } from '../engine/image/geometry';
-import { items, numbers } from './dicom-values';
+import { checkPlacement, directionOf, planeStackGeometry, sameInPlaneDirections, sliceAt, SlicePlacement } from '../geometry';
+import { items, valuesOf } from './dicom-values';
+import { sourceGeometry } from './source-frames';
 import { Code } from './codes';
 
 export interface ReadSegment {
@@ -53,52 +54,48 @@ export function readSeg(bytes: Uint8Array, source?: DicomInstanceMeta[], name = 
   const perFrame = items(ds.PerFrameFunctionalGroupsSequence);
   if (perFrame.length !== nFrames) throw new InputError(`${name} describes ${perFrame.length} frames but holds ${nFrames}.`);
   const group = (f: DS, key: string) => items(f[key])[0] ?? items(shared[key])[0] ?? {};
-  const frames = perFrame.map((f) => {
+  const frames = perFrame.map((f, fi) => {
     const src = items(items(group(f, 'DerivationImageSequence').SourceImageSequence)[0]);
+    const placement: SlicePlacement = {
+      id: String(fi),
+      label: `${name}: frame ${fi + 1}`,
+      position: valuesOf(group(f, 'PlanePositionSequence').ImagePositionPatient),
+      orientation: valuesOf(group(f, 'PlaneOrientationSequence').ImageOrientationPatient),
+      rows: ds.Rows,
+      columns: ds.Columns,
+      pixelSpacing: valuesOf(group(f, 'PixelMeasuresSequence').PixelSpacing),
+    };
     return {
       segment: Number(group(f, 'SegmentIdentificationSequence').ReferencedSegmentNumber ?? 0),
-      position: numbers(group(f, 'PlanePositionSequence').ImagePositionPatient),
-      orientation: numbers(group(f, 'PlaneOrientationSequence').ImageOrientationPatient),
+      placement,
+      checked: checkPlacement(placement),
       sourceUID: src.length ? String(src[0].ReferencedSOPInstanceUID ?? '') : '',
     };
   });
-  const spacing = numbers(group(perFrame[0] ?? {}, 'PixelMeasuresSequence').PixelSpacing);
   const frameBits = framePixels(ds, rows, cols, nFrames, type, name);
 
   // Output grid: the source series when given, else the SEG's own frame positions.
   let grid: Geometry;
-  let sliceOf: (f: (typeof frames)[number]) => number;
+  let sliceOf: (fi: number) => number;
   if (source && source.length) {
-    const byUid = new Map(source.map((s) => [s.sopInstanceUID, s]));
-    const iop = source[0].imageOrientationPatient;
-    const normal = cross(iop.slice(0, 3), iop.slice(3, 6));
-    const order = [...source].sort((a, b) => dot(a.imagePositionPatient, normal) - dot(b.imagePositionPatient, normal));
-    const index = new Map(order.map((s, i) => [s, i]));
-    if (order[0].rows !== rows || order[0].columns !== cols) throw new InputError(`${name} has ${cols}×${rows} frames but the series images are ${order[0].columns}×${order[0].rows}.`);
-    const gaps = order.slice(1).map((s, i) => dot(s.imagePositionPatient, normal) - dot(order[i].imagePositionPatient, normal));
-    grid = gridFrom(order[0].imagePositionPatient, iop, order[0].pixelSpacing, gaps.length ? median(gaps) : 1, cols, rows, order.length);
-    sliceOf = (f) => {
+    const series = sourceGeometry(source);
+    const byUid = new Map(series.slices.map((s, k) => [s.instance.sopInstanceUID, k]));
+    grid = series.grid;
+    if (grid.dims[0] !== cols || grid.dims[1] !== rows) throw new InputError(`${name} has ${cols}×${rows} frames but the series images are ${grid.dims[0]}×${grid.dims[1]}.`);
+    sliceOf = (fi) => {
+      const f = frames[fi];
+      if (!sameInPlaneDirections(directionOf(f.checked), grid.direction)) throw new InputError(`${f.placement.label} is oriented differently from the given series; it does not belong to it.`);
       const byRef = f.sourceUID ? byUid.get(f.sourceUID) : undefined;
-      if (byRef) return index.get(byRef)!;
-      const z = dot(f.position, normal);
-      let best = -1;
-      let bestD = Infinity;
-      order.forEach((s, i) => {
-        const d = Math.abs(dot(s.imagePositionPatient, normal) - z);
-        if (d < bestD) (bestD = d), (best = i);
-      });
-      if (best < 0 || bestD > 0.05 * Math.max(1e-3, grid.spacing[2])) throw new InputError(`${name}: a frame (at ${f.position.map((v) => v.toFixed(2)).join(', ')}) matches no image of the given series.`);
-      return best;
+      if (byRef !== undefined) return byRef;
+      const k = sliceAt(series, f.checked.position);
+      if (k === undefined) throw new InputError(`${f.placement.label} (at ${f.checked.position.map((v) => v.toFixed(2)).join(', ')} mm) matches no image of the given series.`);
+      return k;
     };
   } else {
-    const iop = frames[0].orientation.length === 6 ? frames[0].orientation : [1, 0, 0, 0, 1, 0];
-    const normal = cross(iop.slice(0, 3), iop.slice(3, 6));
-    const zs = [...new Set(frames.map((f) => +dot(f.position, normal).toFixed(3)))].sort((a, b) => a - b);
-    const gaps = zs.slice(1).map((z, i) => z - zs[i]);
-    const dz = gaps.length ? Math.min(...gaps) : 1;
-    const lowest = frames.reduce((a, f) => (dot(f.position, normal) < dot(a.position, normal) ? f : a));
-    grid = gridFrom(lowest.position, iop, spacing.length === 2 ? spacing : [1, 1], dz, cols, rows, gaps.length ? Math.round((zs[zs.length - 1] - zs[0]) / dz) + 1 : 1);
-    sliceOf = (f) => Math.round((dot(f.position, normal) - zs[0]) / dz);
+    const spacing = Number(items(shared.PixelMeasuresSequence)[0]?.SpacingBetweenSlices ?? group(perFrame[0] ?? {}, 'PixelMeasuresSequence').SpacingBetweenSlices);
+    const stack = planeStackGeometry(frames.map((f) => f.placement), { spacing, missingPixelSpacing: { assume: [1, 1], why: 'pixels were taken as 1×1 mm' } });
+    grid = stack.grid;
+    sliceOf = (fi) => stack.sliceOf[fi];
   }
   const sliceLen = rows * cols;
   const n = sliceLen * grid.dims[2];
@@ -116,7 +113,7 @@ export function readSeg(bytes: Uint8Array, source?: DicomInstanceMeta[], name = 
   }));
   const bySegment = new Map(segments.map((s) => [s.segmentNumber, s]));
   frames.forEach((f, fi) => {
-    const k = sliceOf(f);
+    const k = sliceOf(fi);
     if (k < 0 || k >= grid.dims[2]) throw new InputError(`${name}: frame ${fi + 1} lies outside the volume.`);
     const values = frameBits(fi);
     if (type === 'LABELMAP') {
@@ -174,17 +171,6 @@ function framePixels(ds: DS, rows: number, cols: number, nFrames: number, type: 
   throw new InputError(`${name}: segmentation type ${type} is not supported.`);
 }
 
-function gridFrom(origin: number[], iop: number[], ps: number[], dz: number, cols: number, rows: number, depth: number): Geometry {
-  const n = cross(iop.slice(0, 3), iop.slice(3, 6));
-  const direction: Mat3 = [iop[0], iop[3], n[0], iop[1], iop[4], n[1], iop[2], iop[5], n[2]];
-  return { dims: [cols, rows, depth], spacing: [ps[1], ps[0], dz], origin: [origin[0], origin[1], origin[2]] as Vec3, direction };
-}
-
 function code(item: DS | undefined): Code | undefined {
   return item ? { value: String(item.CodeValue ?? ''), scheme: String(item.CodingSchemeDesignator ?? ''), meaning: String(item.CodeMeaning ?? '') } : undefined;
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }

@@ -4,9 +4,9 @@
  * (never by file name or instance number); applies the modality rescale (CT → HU).
  */
 import * as dcmjs from 'dcmjs';
-import { DicomInstanceMeta, Geometry, ImageVolume, Mat3, Vec3 } from '../engine/image/types';
+import { DicomInstanceMeta, Geometry, ImageVolume } from '../engine/image/types';
 import { InputError } from '../engine/api-types';
-import { cross, dot } from '../engine/image/geometry';
+import { finiteNumbers, seriesGeometry, SlicePlacement } from '../geometry';
 import { decodeFrame, FrameFormat, isSupportedTransferSyntax, TRANSFER_SYNTAX_NAMES } from './pixel-codecs';
 
 export interface DicomFile {
@@ -21,6 +21,8 @@ export interface DicomSeries {
   seriesInstanceUID: string;
   /** Files that were not images of this series and why (not errors). */
   skipped: { name: string; reason: string }[];
+  /** What the reader assumed and the user should be told (e.g. a missing PixelSpacing). */
+  notes: string[];
 }
 
 interface Parsed {
@@ -36,7 +38,7 @@ interface Parsed {
   ybrFull: boolean;
   /** False when the file has no image position/orientation (a lone 2D picture). */
   placed: boolean;
-  position: number;
+  placement: SlicePlacement;
 }
 
 type Naturalized = Record<string, unknown>;
@@ -50,16 +52,17 @@ export interface DicomSeriesGeometry {
   instances: DicomInstanceMeta[];
   seriesInstanceUID: string;
   skipped: { name: string; reason: string }[];
+  notes: string[];
 }
 
 /** The series' grid and instances without decoding pixels (for writing Segmentations). */
 export async function readDicomSeriesGeometry(files: DicomFile[]): Promise<DicomSeriesGeometry> {
-  const { series, seriesUID, skipped, geometry } = collect(files, false);
-  return { grid: geometry, instances: series.map((p) => p.meta), seriesInstanceUID: seriesUID, skipped };
+  const { series, seriesUID, skipped, geometry, notes } = collect(files, false);
+  return { grid: geometry, instances: series.map((p) => p.meta), seriesInstanceUID: seriesUID, skipped, notes };
 }
 
 export async function readDicomSeries(files: DicomFile[]): Promise<DicomSeries> {
-  const { series, seriesUID, skipped, geometry, channels } = collect(files, true);
+  const { series, seriesUID, skipped, geometry, channels, notes } = collect(files, true);
   const first = series[0];
   const { rows, columns } = first.format;
   const sliceLen = rows * columns * channels;
@@ -84,10 +87,10 @@ export async function readDicomSeries(files: DicomFile[]): Promise<DicomSeries> 
     channels,
     modality: channels === 3 ? 'RGB' : modality === 'CT' ? 'CT' : modality === 'MR' ? 'MR' : modality === 'CR' || modality === 'DX' ? 'XR' : 'OT',
   };
-  return { volume, instances: series.map((p) => p.meta), seriesInstanceUID: seriesUID, skipped };
+  return { volume, instances: series.map((p) => p.meta), seriesInstanceUID: seriesUID, skipped, notes };
 }
 
-function collect(files: DicomFile[], withPixels: boolean): { series: Parsed[]; seriesUID: string; skipped: DicomSeries['skipped']; geometry: Geometry; channels: 1 | 3 } {
+function collect(files: DicomFile[], withPixels: boolean): { series: Parsed[]; seriesUID: string; skipped: DicomSeries['skipped']; geometry: Geometry; channels: 1 | 3; notes: string[] } {
   const skipped: DicomSeries['skipped'] = [];
   const parsed: Parsed[] = [];
   for (const f of files) {
@@ -102,47 +105,37 @@ function collect(files: DicomFile[], withPixels: boolean): { series: Parsed[]; s
   }
   if (bySeries.size > 1)
     throw new InputError(`the folder holds ${bySeries.size} different series (${[...bySeries.values()].map((s) => `${s.length} images of "${String(s[0].meta.dataset.SeriesDescription ?? 'unnamed')}"`).join(', ')}); give a folder with one series.`);
-  const [seriesUID, series] = [...bySeries.entries()][0];
-  const first = series[0];
-  const unplaced = series.find((p) => !p.placed);
-  if (unplaced && series.length > 1)
-    throw new InputError(`${unplaced.name} lacks ImagePositionPatient/ImageOrientationPatient, so the ${series.length} images cannot be ordered into a volume; give a series of CT/MR slices or a single image.`);
-  const iop = first.meta.imageOrientationPatient;
-  for (const p of series) {
-    if (p.format.rows !== first.format.rows || p.format.columns !== first.format.columns)
-      throw new InputError(`the series mixes image sizes (${first.format.columns}×${first.format.rows} in ${first.name}, ${p.format.columns}×${p.format.rows} in ${p.name}).`);
-    if (p.meta.imageOrientationPatient.some((v, i) => Math.abs(v - iop[i]) > 1e-3))
-      throw new InputError(`the series mixes slice orientations (${first.name} and ${p.name}); a volume needs parallel slices.`);
-    if (p.format.samplesPerPixel !== first.format.samplesPerPixel) throw new InputError(`the series mixes grey and colour images (${first.name}, ${p.name}).`);
-  }
-  const normal = cross([iop[0], iop[1], iop[2]], [iop[3], iop[4], iop[5]]);
-  for (const p of series) p.position = dot(p.meta.imagePositionPatient, normal);
-  series.sort((a, b) => a.position - b.position);
-  for (let i = 1; i < series.length; i++)
-    if (Math.abs(series[i].position - series[i - 1].position) < 1e-3)
-      throw new InputError(`${series[i - 1].name} and ${series[i].name} lie at the same position; the folder holds duplicate slices or several acquisitions.`);
-  let spacingZ = 1;
-  if (series.length > 1) {
-    const gaps = series.slice(1).map((p, i) => p.position - series[i].position);
-    const sorted = [...gaps].sort((a, b) => a - b);
-    spacingZ = sorted[Math.floor(sorted.length / 2)];
-    const bad = gaps.findIndex((g) => Math.abs(g - spacingZ) > 0.1 * spacingZ + 0.01);
-    if (bad >= 0)
-      throw new InputError(
-        `slices are not evenly spaced: ${gaps[bad].toFixed(2)} mm between ${series[bad].name} and ${series[bad + 1].name} where the others are ${spacingZ.toFixed(2)} mm apart (missing slices?). Export the complete series.`,
-      );
-  }
-  const { rows, columns, samplesPerPixel } = first.format;
-  if (samplesPerPixel !== 1 && samplesPerPixel !== 3) throw new InputError(`${first.name} has ${samplesPerPixel} samples per pixel; only grey and RGB images are supported.`);
-  const ps = first.meta.pixelSpacing;
-  const direction: Mat3 = [iop[0], iop[3], normal[0], iop[1], iop[4], normal[1], iop[2], iop[5], normal[2]];
-  const geometry: Geometry = {
-    dims: [columns, rows, series.length],
-    spacing: [ps[1], ps[0], spacingZ],
-    origin: [...series[0].meta.imagePositionPatient] as Vec3, // the lowest slice after sorting
-    direction,
-  };
-  return { series, seriesUID, skipped, geometry, channels: samplesPerPixel === 3 ? 3 : 1 };
+  const [seriesUID, unsorted] = [...bySeries.entries()][0];
+  const first = unsorted[0];
+  const unplaced = unsorted.find((p) => !p.placed);
+  if (unplaced && unsorted.length > 1)
+    throw new InputError(`${unplaced.placement.label} lacks ImagePositionPatient/ImageOrientationPatient, so the ${unsorted.length} images cannot be ordered into a volume; give a series of CT/MR slices or a single image.`);
+  for (const p of unsorted) if (p.format.samplesPerPixel !== first.format.samplesPerPixel) throw new InputError(`the series mixes grey and colour images (${first.placement.label}, ${p.placement.label}).`);
+  const { samplesPerPixel } = first.format;
+  if (samplesPerPixel !== 1 && samplesPerPixel !== 3) throw new InputError(`${first.placement.label} has ${samplesPerPixel} samples per pixel; only grey and RGB images are supported.`);
+  // A lone picture (X-ray, photograph) may lack PixelSpacing: its detector spacing, else 1 mm, stands in.
+  const imager = unsorted.length === 1 ? finiteNumbers(numbersOf(first.meta.dataset.ImagerPixelSpacing), 2) : undefined;
+  const geometry = seriesGeometry(
+    unsorted.map((p) => p.placement),
+    {
+      missingPixelSpacing: unsorted.length > 1 ? 'refuse' : imager && imager[0] > 0 && imager[1] > 0 ? { assume: [imager[0], imager[1]], why: `its ImagerPixelSpacing (${imager[0]}×${imager[1]} mm) was used` } : { assume: [1, 1], why: 'pixels were taken as 1×1 mm' },
+      singleSliceSpacing: Number(first.meta.dataset.SliceThickness) || 1,
+    },
+  );
+  const byPlacement = new Map(unsorted.map((p) => [p.placement, p]));
+  const series = geometry.slices.map((pl) => byPlacement.get(pl)!);
+  // The checked values (numbers, PixelSpacing assumed where allowed) go to the SEG writer.
+  series.forEach((p, k) => {
+    const c = geometry.placements[k];
+    p.meta.imagePositionPatient = c.position;
+    p.meta.pixelSpacing = c.pixelSpacing!;
+  });
+  return { series, seriesUID, skipped, geometry: geometry.grid, channels: samplesPerPixel === 3 ? 3 : 1, notes: geometry.notes };
+}
+
+/** A multi-valued attribute as dcmjs gives it (a value or an array), as an array. */
+function numbersOf(v: unknown): unknown[] | undefined {
+  return v === undefined || v === null || v === '' ? undefined : Array.isArray(v) ? v : [v];
 }
 
 function parseFile(f: DicomFile, skipped: DicomSeries['skipped'], withPixels: boolean): Parsed | undefined {
@@ -174,7 +167,7 @@ function parseFile(f: DicomFile, skipped: DicomSeries['skipped'], withPixels: bo
     throw new InputError(`${f.name}: pixel data in ${TRANSFER_SYNTAX_NAMES[ts] ?? 'transfer syntax ' + ts} cannot be decoded; convert the series (e.g. \`gdcmconv --raw\`) and try again.`);
   const need = (key: string): unknown => {
     const v = ds[key];
-    if (v === undefined || v === null || v === '') throw new InputError(`${f.name} lacks ${key}; it cannot be placed in a volume.`);
+    if (v === undefined || v === null || v === '') throw new InputError(`${sliceLabel(f.name, ds.InstanceNumber)} lacks ${key}; it cannot be read as an image.`);
     return v;
   };
   const arr = (v: unknown): number[] => (Array.isArray(v) ? v : [v]).map(Number);
@@ -182,8 +175,6 @@ function parseFile(f: DicomFile, skipped: DicomSeries['skipped'], withPixels: bo
   const placed = ds.ImageOrientationPatient !== undefined && ds.ImagePositionPatient !== undefined;
   const iop = placed ? arr(ds.ImageOrientationPatient) : [1, 0, 0, 0, 1, 0];
   const ipp = placed ? arr(ds.ImagePositionPatient) : [0, 0, 0];
-  const ps = ds.PixelSpacing !== undefined ? arr(ds.PixelSpacing) : ds.ImagerPixelSpacing !== undefined ? arr(ds.ImagerPixelSpacing) : [1, 1];
-  if (iop.length !== 6 || ipp.length !== 3) throw new InputError(`${f.name} has a malformed image position or orientation.`);
   const pixelRaw = ds.PixelData as ArrayBuffer | ArrayBuffer[] | undefined;
   // One frame per file: every fragment of encapsulated data belongs to it.
   const parts = (Array.isArray(pixelRaw) ? pixelRaw : pixelRaw ? [pixelRaw] : []).map((b) => new Uint8Array(b as ArrayBuffer));
@@ -216,7 +207,15 @@ function parseFile(f: DicomFile, skipped: DicomSeries['skipped'], withPixels: bo
     monochrome1: photometric === 'MONOCHROME1',
     ybrFull: photometric === 'YBR_FULL' && (NATIVE_OR_RLE.has(ts)),
     placed,
-    position: 0,
+    placement: {
+      id: f.name,
+      label: sliceLabel(f.name, ds.InstanceNumber),
+      position: placed ? numbersOf(ds.ImagePositionPatient) : [0, 0, 0],
+      orientation: placed ? numbersOf(ds.ImageOrientationPatient) : [1, 0, 0, 0, 1, 0],
+      rows: ds.Rows,
+      columns: ds.Columns,
+      pixelSpacing: numbersOf(ds.PixelSpacing),
+    },
     meta: {
       // Some anonymisers blank the dataset's UIDs; the file meta keeps them.
       sopClassUID: String(ds.SOPClassUID || metaValue(dict.meta, '00020002') || need('SOPClassUID')),
@@ -224,7 +223,7 @@ function parseFile(f: DicomFile, skipped: DicomSeries['skipped'], withPixels: bo
       instanceNumber: ds.InstanceNumber !== undefined ? Number(ds.InstanceNumber) : undefined,
       imagePositionPatient: [ipp[0], ipp[1], ipp[2]],
       imageOrientationPatient: [iop[0], iop[1], iop[2], iop[3], iop[4], iop[5]],
-      pixelSpacing: [ps[0], ps[1]],
+      pixelSpacing: [NaN, NaN], // set from the checked placement
       rows: format.rows,
       columns: format.columns,
       dataset,
@@ -245,6 +244,12 @@ function ybrToRgb(px: Float32Array): void {
     px[i + 1] = clamp(y - 0.344136 * cb - 0.714136 * cr);
     px[i + 2] = clamp(y + 1.772 * cb);
   }
+}
+
+/** "file IM0003 (instance 3)": how messages name a slice. */
+export function sliceLabel(name: string, instanceNumber: unknown): string {
+  const n = instanceNumber === undefined || instanceNumber === null || instanceNumber === '' ? undefined : Number(instanceNumber);
+  return `file ${name}${n !== undefined && Number.isFinite(n) ? ` (instance ${n})` : ''}`;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

@@ -145,7 +145,7 @@ describe('binary SEG writer refuses bad input with a reason', () => {
   });
   it('geometry that does not match', () => {
     const moved = syntheticSeries(W, H, D, { origin: [-100.25, -80.5, 31.5] }).instances;
-    expect(() => writeBinarySeg({ source: moved, labels, segments })).toThrow(/slice 0 of the mask .* matches no source image/);
+    expect(() => writeBinarySeg({ source: moved, labels, segments })).toThrow(/slice 1 of the mask .* matches no source image/);
     expect(() => writeBinarySeg({ source: instances.slice(1), labels, segments })).toThrow(/7 slices but the source series has 6 images/);
   });
   it('a label with no description', () => {
