@@ -103,32 +103,57 @@ export async function nameTissue(page, presetKey) {
 }
 
 /**
- * Main-thread tasks of at least 50 ms between start() and stop(), from a Chromium trace, each
- * classed as the viewer's own redraw (cornerstone's render loop) or anything else (with the
- * functions that took the time), so a long task can be told from a slow viewer frame.
+ * Main-thread tasks of at least 50 ms between start() and stop(), from a Chromium trace with
+ * CPU samples. For each: how long it ran, and how much of it was spent with our plugin's code
+ * (files under /sat/) on the stack: the tool's own share. The rest of a long task is the
+ * viewer's own work (redraws, its React panels, segment statistics).
  */
-export async function traceTasks(browser, page, file) {
-  await browser.startTracing(page, { path: file, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+export async function traceTasks(browser, page) {
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'] });
   return async () => {
-    const buf = await browser.stopTracing();
-    const events = JSON.parse(buf.toString('utf8')).traceEvents;
+    const events = JSON.parse((await browser.stopTracing()).toString('utf8')).traceEvents;
     const names = {};
     for (const e of events) if (e.name === 'thread_name') names[`${e.pid}:${e.tid}`] = e.args.name;
-    const main = Object.keys(names).filter((t) => names[t] === 'CrRendererMain');
-    const onMain = events.filter((e) => main.includes(`${e.pid}:${e.tid}`));
-    const tasks = onMain.filter((e) => e.name === 'RunTask' && e.dur >= 50000);
-    return tasks.map((t) => {
-      const calls = onMain.filter((e) => e.ts >= t.ts && e.ts < t.ts + t.dur && e.dur > 0.3 * t.dur && e !== t);
-      const render = calls.some((e) => /_renderFlaggedViewports|renderViewports|render$/.test(e.args?.data?.functionName ?? '') || e.name === 'FireAnimationFrame' && calls.some((c) => /render/i.test(c.args?.data?.functionName ?? '')));
-      const what = [...new Set(calls.map((e) => `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''}${e.args?.data?.url ? ` ${e.args.data.url.split('/').pop()}:${e.args.data.lineNumber}` : ''}`))].slice(0, 4).join(' > ');
-      return { ms: t.dur / 1000, render, what };
+    const mainKey = Object.keys(names).find((t) => names[t] === 'CrRendererMain');
+    if (!mainKey) return [];
+    const [pid, tid] = mainKey.split(':').map(Number);
+    const profile = events.find((e) => e.name === 'Profile' && e.pid === pid && e.tid === tid);
+    const nodes = new Map();
+    const samples = [];
+    const deltas = [];
+    for (const e of events) {
+      if (e.name !== 'ProfileChunk' || e.pid !== pid || e.id !== profile?.id) continue;
+      for (const n of e.args.data.cpuProfile?.nodes ?? []) nodes.set(n.id, n);
+      samples.push(...(e.args.data.cpuProfile?.samples ?? []));
+      deltas.push(...(e.args.data.timeDeltas ?? []));
+    }
+    const ours = new Map();
+    const isOurs = (id) => {
+      if (ours.has(id)) return ours.get(id);
+      const n = nodes.get(id);
+      const v = Boolean(n && ((n.callFrame?.url ?? '').includes('/sat/') || (n.parent !== undefined && isOurs(n.parent))));
+      ours.set(id, v);
+      return v;
+    };
+    let t = profile?.args?.data?.startTime ?? 0;
+    const times = deltas.map((d) => (t += d));
+    const tasks = events.filter((e) => e.pid === pid && e.tid === tid && e.name === 'RunTask' && e.dur >= 50000);
+    return tasks.map((task) => {
+      let all = 0;
+      let mine = 0;
+      times.forEach((ts, i) => {
+        if (ts < task.ts || ts > task.ts + task.dur) return;
+        all++;
+        if (isOurs(samples[i])) mine++;
+      });
+      const ms = task.dur / 1000;
+      return { ms, oursMs: all ? (ms * mine) / all : 0 };
     });
   };
 }
 
-/** A summary line of traced tasks: the longest, the longest that is not a viewer redraw, and counts. */
+/** The longest task, the most time our code took within one task, and the tasks over 100 ms. */
 export function summariseTasks(tasks) {
-  const others = tasks.filter((t) => !t.render);
-  const max = (l) => l.reduce((m, t) => Math.max(m, t.ms), 0);
-  return { longest: max(tasks), longestOther: max(others), redraws: tasks.length - others.length, others: others.filter((t) => t.ms > 100), all: tasks };
+  const max = (f) => tasks.reduce((m, t) => Math.max(m, f(t)), 0);
+  return { longest: max((t) => t.ms), longestOurs: max((t) => t.oursMs), over100: tasks.filter((t) => t.ms > 100), oursOver100: tasks.filter((t) => t.oursMs > 100), count: tasks.length };
 }

@@ -88,9 +88,10 @@ export class SatController {
       const grid = { width, height, depth };
       const drawing = series.findDrawing(t ? [t.labelmap.segmentationId] : []);
       const drawn = await series.readLabelmap(drawing.segmentationId);
+      const painted = await this.paintedSlices(drawn, len, depth);
       this.checkCancelled(attempt);
       const { corrections, current } = t ? await this.correctionsOf(t) : { corrections: [], current: new Uint8Array(len * depth) };
-      const plan = planReferences(drawn, corrections, grid);
+      const plan = planReferences(drawn, corrections, grid, painted);
       if (!plan.labels.length) {
         throw new Error(corrections.length
           ? 'Nothing is left to segment: the corrections erased every drawn slice. Paint the tissue on a slice and run again.'
@@ -263,7 +264,20 @@ export class SatController {
     return t;
   }
 
-  /** The user's corrections so far, from the slices the viewer reported as edited; and what the labelmap holds now. */
+  /** The slices of a volume that hold any non-zero voxel (a pass that yields to the viewer). */
+  private async paintedSlices(volume: Uint8Array, len: number, depth: number): Promise<number[]> {
+    const out: number[] = [];
+    await this.host.forEachSlice(depth, (k) => {
+      const s = volume.subarray(k * len, (k + 1) * len);
+      for (let i = 0; i < len; i++) if (s[i]) { out.push(k); return; }
+    });
+    return out;
+  }
+
+  /**
+   * The user's corrections so far, from the slices the viewer reported as edited (every slice
+   * when it could not say which), and what the labelmap holds now.
+   */
   private async correctionsOf(t: Tracked): Promise<{ corrections: Correction[]; current: Uint8Array }> {
     const [w, h, depth] = t.series.geometry.dims;
     const len = w * h;
@@ -271,7 +285,12 @@ export class SatController {
     let edited: number[];
     if (t.dirty === 'all') {
       current.set(await t.series.readLabelmap(t.labelmap.segmentationId));
-      edited = Array.from({ length: depth }, (_, k) => k);
+      edited = [];
+      await this.host.forEachSlice(depth, (k) => {
+        const a = t.produced.subarray(k * len, (k + 1) * len);
+        const b = current.subarray(k * len, (k + 1) * len);
+        for (let i = 0; i < len; i++) if (a[i] !== b[i]) { edited.push(k); return; }
+      });
     } else {
       edited = [...t.dirty].sort((a, b) => a - b);
       for (const k of edited) current.set(t.labelmap.readSlice(k), k * len);

@@ -104,17 +104,22 @@ export function collectCorrections(
   return collectSliceCorrections(previous, slices, toReference);
 }
 
-/** The engine's reference: the user's drawing, each corrected slice taking the place of that slice. */
-export function planReferences(drawing: ArrayLike<number>, corrections: readonly Correction[], grid: SliceGrid): ReferencePlan {
+/**
+ * The engine's reference: the user's drawing, each corrected slice taking the place of that slice.
+ * painted: the slices of the drawing that hold any paint, when the caller knows them (only
+ * those and the corrected ones are scanned).
+ */
+export function planReferences(drawing: ArrayLike<number>, corrections: readonly Correction[], grid: SliceGrid, painted?: readonly number[]): ReferencePlan {
   checkVolume("The user's drawing", drawing, grid);
   const len = sliceLen(grid);
-  const mask = Uint8Array.from(drawing as ArrayLike<number>);
+  const mask = new Uint8Array(drawing);
   for (const c of corrections) mask.set(c.slice, c.k * len);
   const corrected = new Set(corrections.map((c) => c.k));
   const drawnSlices: number[] = [];
   const correctedSlices: number[] = [];
   const labels = new Set<number>();
-  for (let k = 0; k < grid.depth; k++) {
+  const scan = painted ? [...new Set([...painted, ...corrected])].sort((a, b) => a - b) : Array.from({ length: grid.depth }, (_, k) => k);
+  for (const k of scan) {
     const on = labelsOn(mask, k * len, (k + 1) * len);
     on.forEach((l) => labels.add(l));
     if (corrected.has(k)) correctedSlices.push(k);
