@@ -157,3 +157,20 @@ export function summariseTasks(tasks) {
   const max = (f) => tasks.reduce((m, t) => Math.max(m, f(t)), 0);
   return { longest: max((t) => t.ms), longestOurs: max((t) => t.oursMs), over100: tasks.filter((t) => t.ms > 100), oursOver100: tasks.filter((t) => t.oursMs > 100), count: tasks.length };
 }
+
+/**
+ * How the last run's time-left estimates compare with the time that was really left, from
+ * 20 % of the run's duration on: the worst relative error, and how many estimates were off by
+ * more than ±50 % and more than the panel's 1 s resolution.
+ */
+export async function timeLeftAccuracy(page) {
+  const tl = await page.evaluate(() => window.__sat.timeline());
+  if (tl.length < 2) return { points: 0, worst: 0, bad: [] };
+  const start = tl[0].t;
+  const end = tl[tl.length - 1].t;
+  const points = tl.filter((p) => p.phase === 'running' && p.secondsLeft !== undefined && p.t - start >= 0.2 * (end - start) && p.t < end);
+  const rows = points.map((p) => ({ estimate: p.secondsLeft, actual: (end - p.t) / 1000 }));
+  const bad = rows.filter((r) => Math.abs(r.estimate - r.actual) > 0.5 * r.actual && Math.abs(r.estimate - r.actual) > 1);
+  const worst = rows.reduce((m, r) => Math.max(m, Math.abs(r.estimate - r.actual) / Math.max(r.actual, 1e-3)), 0);
+  return { points: rows.length, worst, bad, seconds: (end - start) / 1000 };
+}

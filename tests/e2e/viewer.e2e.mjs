@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dice, launchBrowser, nameTissue, openStudy, preparePage, readSegmentation, runTool, showSliceForDrawing, shownSliceNumber, startDrawing, stroke, summariseTasks, traceTasks } from './support.mjs';
+import { dice, launchBrowser, timeLeftAccuracy, nameTissue, openStudy, preparePage, readSegmentation, runTool, showSliceForDrawing, shownSliceNumber, startDrawing, stroke, summariseTasks, traceTasks } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -144,6 +144,9 @@ try {
   const st = await run(page);
   if (st.phase !== 'review') throw new Error(`the tool ended with ${st.phase}: ${st.notice?.text}`);
   step(`result in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${st.notice?.text}; backend: ${JSON.stringify(st.backend)}`);
+  const tla = await timeLeftAccuracy(page);
+  step(`time left: ${tla.points} estimates after 20 % of the ${tla.seconds?.toFixed(1)} s run, worst error ${(tla.worst * 100).toFixed(0)} %`);
+  check(tla.bad.length === 0, `the time-left estimate is within ±50 % (or the panel's 1 s) once 20 % of the run is done (${tla.bad.map((b) => `${b.estimate.toFixed(1)} s shown, ${b.actual.toFixed(1)} s left`).join('; ') || 'all'})`);
   const resultId = await page.evaluate(() => window.__sat.resultId());
   const result = await readSegmentation(page);
   const seg1 = st.result.labels[0].value;

@@ -26,11 +26,15 @@ function install(extensionManager: ExtensionManager): void {
   let settledRuns = 0;
   let busy = false;
   let subscribed = false;
+  /** The last run's time-left estimates: when (ms, page clock), the phase, the estimate (s). */
+  let timeline: { t: number; phase: string; secondsLeft?: number }[] = [];
   const watchRuns = () => {
     if (subscribed) return;
     subscribed = true;
     sat().controller().stateStore.subscribe((st) => {
       const nowBusy = st.phase === 'preparing' || st.phase === 'running';
+      if (!busy && nowBusy) timeline = [];
+      if (nowBusy || busy) timeline.push({ t: performance.now(), phase: st.phase, secondsLeft: st.progress?.secondsLeft });
       if (busy && !nowBusy) settledRuns++;
       busy = nowBusy;
     });
@@ -38,6 +42,7 @@ function install(extensionManager: ExtensionManager): void {
   (window as unknown as Record<string, unknown>).__sat = {
     state: () => (watchRuns(), sat().controller().state),
     settledRuns: () => (watchRuns(), settledRuns),
+    timeline: () => timeline,
     setBrushSize: (mm: number) => {
       const services = (window as unknown as { services: { toolGroupService: { getToolGroupForViewport(id: string): { id: string } }; viewportGridService: { getActiveViewportId(): string } } }).services;
       const group = services.toolGroupService.getToolGroupForViewport(services.viewportGridService.getActiveViewportId());
