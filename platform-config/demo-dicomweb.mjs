@@ -69,9 +69,9 @@ export async function demoDicomweb(folder = defaultDemoFolder()) {
   const metadata = (st, se, list) => list.map((i) => ({ ...i.meta, '7FE00010': { vr: 'OW', BulkDataURI: `${pathOf(st, se, str(i.meta, '00080018'))}/frames/1` } }));
   const json = (res, body) => { res.writeHead(200, { 'Content-Type': 'application/dicom+json' }); res.end(JSON.stringify(body)); };
 
-  return (req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const parts = url.pathname.replace(/^\/dicom-web\/?/, '').split('/').filter(Boolean);
+  // parts: the decoded path segments below /dicom-web (the server's parseRequestPath).
+  return (req, res, parts, search = '') => {
+    const url = new URL(`http://x/${search}`);
     if (req.method === 'POST') {
       res.writeHead(501, { 'Content-Type': 'text/plain' });
       return res.end('The built-in demo study is read-only: download the SEG instead, or start a PACS with npm run start:pacs.');

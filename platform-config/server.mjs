@@ -1,59 +1,28 @@
 #!/usr/bin/env node
 // One origin for everything the viewer needs: the prebuilt OHIF app, our plugin (/sat/),
 // the app-config, and /dicom-web/ either proxied to a DICOMweb PACS (SAT_DICOMWEB_URL) or
-// answered from the built-in demo study. Sends COOP/COEP so multithreaded WASM can run,
-// and 404 (never index.html) for a missing file with an extension. /sat-models/ serves the
-// installed learned models (model-assets/installed or SAT_MODEL_DIR) for the viewer's worker.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+// answered from the built-in demo study. /sat-models/ serves the installed learned models
+// (model-assets/installed or SAT_MODEL_DIR) for the viewer's worker. It is a security
+// boundary: it serves those folders and the PACS's DICOMweb resources, nothing else
+// (server/*.mjs hold the checks), and it logs no request paths (they carry study UIDs).
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appConfigJs } from './app-config.mjs';
+import { DEFAULT_STOW_MAX_BYTES, parseByteSize } from './server/byte-size.mjs';
+import { checkDicomwebRequest, createDicomwebProxy } from './server/dicomweb-proxy.mjs';
+import { HttpError, sendText } from './server/http-error.mjs';
+import { parseRequestPath } from './server/request-path.mjs';
+import { contentSecurityPolicy, inlineScriptHashes, setSecurityHeaders } from './server/security-headers.mjs';
+import { assertStaticMethod, resolveInside, sendFile } from './server/static-files.mjs';
+import { dicomwebUpstream } from './server/upstream.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const OHIF = join(here, 'ohif-app');
 const PLUGIN = join(root, 'build', 'plugin');
-
-const TYPES = {
-  '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.html': 'text/html; charset=utf-8',
-  '.json': 'application/json', '.wasm': 'application/wasm', '.png': 'image/png', '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon', '.map': 'application/json', '.woff2': 'font/woff2', '.woff': 'font/woff', '.txt': 'text/plain',
-  '.onnx': 'application/octet-stream',
-};
-
-function isolation(res) {
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-}
-
-function sendFile(res, file, cache) {
-  res.writeHead(200, { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Content-Length': statSync(file).size, 'Cache-Control': cache });
-  createReadStream(file).pipe(res);
-}
-
-/** A file under base for the URL path, or undefined (never escapes base). */
-function fileUnder(base, urlPath) {
-  const p = normalize(join(base, decodeURIComponent(urlPath)));
-  if (!p.startsWith(base)) return undefined;
-  return existsSync(p) && statSync(p).isFile() ? p : undefined;
-}
-
-function proxy(req, res, upstream) {
-  const target = new URL(upstream.replace(/\/$/, '') + req.url.slice('/dicom-web'.length));
-  const headers = { ...req.headers, host: target.host };
-  const up = http.request(target, { method: req.method, headers }, (ur) => {
-    const h = { ...ur.headers };
-    res.writeHead(ur.statusCode || 502, h);
-    ur.pipe(res);
-  });
-  up.on('error', (e) => {
-    if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' });
-    res.end(`The PACS at ${upstream} did not answer (${e.code || e.message}). Start it with npm run start:pacs or set SAT_DICOMWEB_URL.`);
-  });
-  req.pipe(up);
-}
+const CSP_REPORT_PATH = '/__sat/csp-report';
 
 /** The learned-model setting handed to the viewer; SAT_MODELS (JSON) overrides parts of it. */
 function modelSetting(models) {
@@ -64,45 +33,102 @@ function modelSetting(models) {
   }
 }
 
-export function createServer({ dicomweb, demo, pacsName, modelDir = process.env.SAT_MODEL_DIR || join(root, 'model-assets', 'installed'), models }) {
+function indexScriptHashes(ohifDir) {
+  const index = join(ohifDir, 'index.html');
+  return existsSync(index) ? inlineScriptHashes(readFileSync(index, 'utf8')) : [];
+}
+
+/**
+ * @param {object} opt
+ * @param {string} [opt.dicomweb]  DICOMweb root of the PACS to proxy (http:// or https://)
+ * @param {string} [opt.dicomwebCa]  PEM file of a CA to trust for an https PACS
+ * @param {Function} [opt.demo]  the built-in demo study handler, when there is no PACS
+ * @param {string} [opt.pacsName]
+ * @param {string} [opt.modelDir]
+ * @param {string} [opt.ohifDir]  the unpacked OHIF viewer (default platform-config/ohif-app)
+ * @param {string} [opt.pluginDir]  our built plugin (default build/plugin)
+ * @param {object} [opt.models]
+ * @param {number} [opt.maxStowBytes]  largest upload (STOW-RS) forwarded; larger ones get 413
+ * @param {(report: unknown) => void} [opt.onCspViolation]  tests: receives the browser's CSP reports
+ */
+export function createServer({
+  dicomweb, dicomwebCa = process.env.SAT_DICOMWEB_CA, demo, pacsName,
+  modelDir = process.env.SAT_MODEL_DIR || join(root, 'model-assets', 'installed'), models,
+  ohifDir = OHIF, pluginDir = PLUGIN,
+  maxStowBytes = parseByteSize(process.env.SAT_STOW_MAX_BYTES, 'SAT_STOW_MAX_BYTES', DEFAULT_STOW_MAX_BYTES),
+  onCspViolation,
+}) {
   const modelBase = resolve(modelDir);
   const setting = modelSetting(models);
-  return http.createServer(async (req, res) => {
-    isolation(res);
-    const path = new URL(req.url, 'http://x').pathname;
-    try {
-      if (path === '/app-config.js') {
-        res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
-        return res.end(appConfigJs({ pacsName, models: setting }));
-      }
-      if (path === '/dicom-web' || path.startsWith('/dicom-web/')) {
-        if (dicomweb) return proxy(req, res, dicomweb);
-        if (demo) return demo(req, res);
-        res.writeHead(404); return res.end();
-      }
-      if (path.startsWith('/sat/')) {
-        const f = fileUnder(PLUGIN, path.slice('/sat/'.length));
-        if (f) return sendFile(res, f, 'no-cache');
-        res.writeHead(404, { 'Content-Type': 'text/plain' }); return res.end('not found (did npm run build:plugin run?)');
-      }
-      if (path.startsWith('/sat-models/')) {
-        // The worker HEADs files to see what is installed: a missing model is a 404, never index.html.
-        const f = fileUnder(modelBase, path.slice('/sat-models/'.length));
-        if (f) return sendFile(res, f, 'no-cache');
-        res.writeHead(404, { 'Content-Type': 'text/plain' }); return res.end(`model file not installed in ${modelBase} (npm run models:install -- DIR)`);
-      }
-      if (path === '/sw.js' || path === '/init-service-worker.js') {
-        // No service worker: it would cache a stale plugin.
-        res.writeHead(200, { 'Content-Type': 'text/javascript' }); return res.end('');
-      }
-      const f = fileUnder(OHIF, path);
-      if (f) return sendFile(res, f, path.includes('.bundle.') ? 'max-age=31536000' : 'no-cache');
-      if (extname(path)) { res.writeHead(404, { 'Content-Type': 'text/plain' }); return res.end('not found'); }
-      return sendFile(res, join(OHIF, 'index.html'), 'no-cache');
-    } catch (e) {
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
-      res.end(String(e && e.message));
+  const proxy = dicomweb ? createDicomwebProxy({ upstream: dicomwebUpstream(dicomweb, { caFile: dicomwebCa }), maxBodyBytes: maxStowBytes }) : undefined;
+  const csp = contentSecurityPolicy({ scriptHashes: indexScriptHashes(ohifDir), reportUri: onCspViolation ? CSP_REPORT_PATH : undefined });
+
+  /** A static file, or 404 with a hint. */
+  async function serveFrom(req, res, base, segments, cache, missing) {
+    assertStaticMethod(req.method);
+    const file = await resolveInside(base, segments);
+    if (file && await sendFile(req, res, file, cache)) return;
+    sendText(res, 404, missing);
+  }
+
+  async function route(req, res) {
+    const { segments, search } = parseRequestPath(req.url);
+    const [first, ...rest] = segments;
+    if (onCspViolation && '/' + segments.join('/') === CSP_REPORT_PATH && req.method === 'POST') return receiveReport(req, res, onCspViolation);
+    if (first === 'dicom-web') {
+      if (proxy) return proxy(req, res, rest, search);
+      checkDicomwebRequest(req.method, rest);
+      if (demo) return demo(req, res, rest, search);
+      return sendText(res, 404, 'Not found: no PACS is configured (SAT_DICOMWEB_URL).');
     }
+    if (segments.length === 1 && first === 'app-config.js') {
+      assertStaticMethod(req.method);
+      res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
+      return res.end(req.method === 'HEAD' ? undefined : appConfigJs({ pacsName, models: setting }));
+    }
+    if (first === 'sat') return serveFrom(req, res, pluginDir, rest, 'no-cache', 'Not found (did npm run build:plugin run?)');
+    if (first === 'sat-models') {
+      // The worker HEADs files to see what is installed: a missing model is a 404, never index.html.
+      return serveFrom(req, res, modelBase, rest, 'no-cache', `Model file not installed in ${modelBase} (npm run models:install -- DIR).`);
+    }
+    if (segments.length === 1 && (first === 'sw.js' || first === 'init-service-worker.js')) {
+      // No service worker: it would cache a stale plugin.
+      assertStaticMethod(req.method);
+      res.writeHead(200, { 'Content-Type': 'text/javascript' });
+      return res.end();
+    }
+    assertStaticMethod(req.method);
+    const file = await resolveInside(ohifDir, segments);
+    const last = segments[segments.length - 1] ?? '';
+    if (file && await sendFile(req, res, file, last.includes('.bundle.') ? 'max-age=31536000' : 'no-cache')) return;
+    // A missing file with an extension is a 404 (a .wasm answered with HTML breaks the codecs); other paths are the app's routes.
+    if (extname(last) || last.startsWith('.')) return sendText(res, 404, 'Not found.');
+    if (!(await sendFile(req, res, join(ohifDir, 'index.html'), 'no-cache'))) sendText(res, 404, 'The OHIF viewer is not unpacked: run node platform-config/fetch-ohif.mjs');
+  }
+
+  const server = http.createServer((req, res) => {
+    setSecurityHeaders(res, csp);
+    route(req, res).catch((e) => {
+      if (e instanceof HttpError) return sendText(res, e.status, e.message, e.headers);
+      // Unexpected: say what failed without the path (it may hold patient UIDs).
+      console.error(`server: internal error (${e?.code || e?.message || e})`);
+      sendText(res, 500, 'Internal server error.');
+    });
+  });
+  // A 2 GiB STOW on a slow link takes longer than Node's default 5 minutes per request.
+  server.requestTimeout = 3_600_000;
+  return server;
+}
+
+/** Collects one CSP violation report (tests only; bounded, never logged). */
+function receiveReport(req, res, onReport) {
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (c) => { if (body.length < 65536) body += c; });
+  req.on('end', () => {
+    try { onReport(JSON.parse(body)); } catch { onReport(body); }
+    res.writeHead(204);
+    res.end();
   });
 }
 
@@ -111,14 +137,21 @@ async function main() {
   if (!existsSync(join(OHIF, 'index.html'))) { console.error('The OHIF viewer is not unpacked: run node platform-config/fetch-ohif.mjs'); process.exit(2); }
   if (!existsSync(join(PLUGIN, 'extension.js'))) { console.error('The plugin is not built: run npm run build:plugin'); process.exit(2); }
   const dicomweb = process.env.SAT_DICOMWEB_URL;
-  let demo;
-  if (!dicomweb) {
-    const { demoDicomweb } = await import('./demo-dicomweb.mjs');
-    demo = await demoDicomweb(process.env.SAT_DEMO_DIR);
+  let demo, server;
+  try {
+    if (!dicomweb) {
+      const { demoDicomweb } = await import('./demo-dicomweb.mjs');
+      demo = await demoDicomweb(process.env.SAT_DEMO_DIR);
+    }
+    server = createServer({ dicomweb, demo, pacsName: dicomweb ? 'PACS' : 'Demo study' });
+  } catch (e) {
+    console.error(`server: ${e.message}`);
+    process.exit(2);
   }
-  const server = createServer({ dicomweb, demo, pacsName: dicomweb ? 'PACS' : 'Demo study' });
+  const shown = dicomweb ? dicomwebUpstream(dicomweb).display : 'built-in demo study';
+  server.on('error', (e) => { console.error(`server: cannot listen on 127.0.0.1:${port} (${e.code || e.message}); set SAT_PORT to a free port.`); process.exit(2); });
   server.listen(port, '127.0.0.1', () => {
-    console.log(`Segment Any Tissue viewer: http://127.0.0.1:${port}/  (DICOMweb: ${dicomweb || 'built-in demo study'})`);
+    console.log(`Segment Any Tissue viewer: http://127.0.0.1:${port}/  (DICOMweb: ${shown})`);
     const modelDir = resolve(process.env.SAT_MODEL_DIR || join(root, 'model-assets', 'installed'));
     console.log(existsSync(join(modelDir, 'manifest.json'))
       ? `Learned models: ${modelDir} at /sat-models/`

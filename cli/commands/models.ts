@@ -6,7 +6,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from './command';
-import { parseArgs, one, flag } from '../args';
+import { one, many, flag } from '../args';
+import { PendingOutputs } from '../io/pending-outputs';
+import { repoRoot } from '../repo-root';
 import { UsageError } from '../errors';
 import {
   checkFileBytes,
@@ -21,19 +23,14 @@ import {
   ModelSession,
   parseManifest,
 } from '../../extension/src/models';
+import { nodeOrt } from '../../extension/src/models/node-ort';
 import type { PatchEncoder } from '../../extension/src/engine/features/patch-encoder';
 import type { PromptableSegmenter } from '../../extension/src/engine/segmenters/promptable-segmenter';
 
-const REPO = findRepoRoot(__dirname);
+const REPO = repoRoot();
 /** Where `sat` and the viewer look for installed models (override: SAT_MODEL_DIR or --dir). */
 export function defaultModelDir(): string {
   return process.env.SAT_MODEL_DIR ?? path.join(REPO, 'model-assets', 'installed');
-}
-
-function findRepoRoot(from: string): string {
-  let d = from;
-  while (!fs.existsSync(path.join(d, 'package.json')) && path.dirname(d) !== d) d = path.dirname(d);
-  return d;
 }
 
 function readManifestFile(p: string): ModelManifest {
@@ -75,7 +72,7 @@ export async function loadInstalledLearned(pick: { encoder?: string; segmenter?:
 async function checkFile(spec: ModelFileSpec, bytes: Uint8Array, withSession: boolean): Promise<void> {
   await checkFileBytes(spec, bytes);
   if (!withSession) return;
-  const s = await ModelSession.create(spec.file, bytes, ['wasm']);
+  const s = await ModelSession.create(spec.file, bytes, ['cpu', 'wasm']); // the contract, on the runtime the CLI will use
   try {
     checkSessionContract(spec, s.raw);
   } finally {
@@ -124,10 +121,13 @@ async function list(dir: string, json: boolean): Promise<number> {
   return 0;
 }
 
-/** Where learned stages would run in this process (the viewer decides for itself in the browser). */
+/** Which ONNX runtime learned stages would run on in this process (the viewer decides for itself in the browser). */
 async function runtimeLine(): Promise<string> {
   const env = await describeEnvironment();
-  return env.webgpu ? `wasm (onnxruntime-web; ${env.webgpu})` : 'WebGPU (onnxruntime-web through Dawn; WASM if a session fails)';
+  if (!env.webgpu) return 'WebGPU (onnxruntime-web through Dawn; onnxruntime-node or WASM if a session fails)';
+  const native = nodeOrt();
+  if ('ok' in native) return `onnxruntime-node ${native.version} (native CPU; ${env.webgpu})`;
+  return `onnxruntime-web WASM (${native.why}; ${env.webgpu})`;
 }
 
 /** Every candidate file: the given files, or the .onnx files of given folders. */
@@ -145,6 +145,8 @@ function candidates(paths: string[]): string[] {
 
 async function install(paths: string[], dir: string, extraManifests: string[]): Promise<number> {
   if (paths.length === 0) throw new UsageError('give the model files or folders to install: sat models install PATH...');
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UsageError(`--dir ${dir} is a file; give a folder (it is created if missing).`);
+  for (const m of extraManifests) if (!fs.existsSync(m)) throw new UsageError(`--manifest ${m} does not exist.`);
   // The project's manifest, any manifest.json next to the given files, and --manifest files.
   const sources = [path.join(REPO, 'model-assets', 'manifest.json'), ...extraManifests];
   for (const p of paths) {
@@ -154,56 +156,74 @@ async function install(paths: string[], dir: string, extraManifests: string[]): 
   const known = mergeManifests(...sources.filter((s) => fs.existsSync(s)).map(readManifestFile));
   const installedPath = path.join(dir, 'manifest.json');
   const installed = fs.existsSync(installedPath) ? readManifestFile(installedPath) : { manifestVersion: 1 as const, models: [] };
-  fs.mkdirSync(dir, { recursive: true });
-  const added: ModelEntry[] = [];
-  let failures = 0;
-  for (const file of candidates(paths)) {
+  // Every file is checked before anything is written: one bad file installs nothing.
+  const files = candidates(paths);
+  const accepted: { file: string; name: string; bytes: Uint8Array; entries: ModelEntry[] }[] = [];
+  const failures: string[] = [];
+  for (const file of files) {
     const name = path.basename(file);
     const matches = known.models.filter((e) => modelFiles(e).some((f) => f.spec.file === name));
     if (matches.length === 0) {
-      process.stderr.write(`${name}: no manifest entry names this file; known files: ${known.models.flatMap((e) => modelFiles(e).map((f) => f.spec.file)).join(', ')}\n`);
-      failures++;
+      failures.push(`${name}: no manifest entry names this file; known files: ${known.models.flatMap((e) => modelFiles(e).map((f) => f.spec.file)).join(', ')}`);
       continue;
     }
     const bytes = new Uint8Array(fs.readFileSync(file));
     try {
       for (const e of matches) await checkFile(modelFiles(e).find((f) => f.spec.file === name)!.spec, bytes, true);
     } catch (err) {
-      process.stderr.write(`${(err as Error).message}\n`);
-      failures++;
+      failures.push((err as Error).message.split('\n')[0]);
       continue;
     }
-    const tmp = path.join(dir, `.${name}.tmp`);
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, path.join(dir, name));
-    for (const e of matches) if (!added.includes(e)) added.push(e);
-    process.stdout.write(`installed ${name} (${matches.map((e) => e.id).join(', ')})\n`);
+    accepted.push({ file, name, bytes, entries: matches });
   }
+  if (failures.length) {
+    for (const f of failures.slice(0, -1)) process.stderr.write(`sat models: ${f}\n`);
+    throw new UsageError(`${failures[failures.length - 1]}${failures.length > 1 ? ` (${failures.length} files failed)` : ''}; nothing was installed.`);
+  }
+  const added: ModelEntry[] = [];
+  for (const a of accepted) for (const e of a.entries) if (!added.includes(e)) added.push(e);
   const merged = mergeManifests(installed, { manifestVersion: 1, models: added });
-  const tmp = installedPath + '.tmp';
-  fs.writeFileSync(tmp, JSON.stringify(merged, null, 2) + '\n');
-  fs.renameSync(tmp, installedPath);
+  const targets = [...accepted.map((a) => ({ path: path.join(dir, a.name), option: '--dir' })), { path: installedPath, option: '--dir' }];
+  const outputs = PendingOutputs.reserve(targets, paths, { folders: [{ path: dir, option: '--dir', folder: true }] });
+  for (const a of accepted) outputs.write(path.join(dir, a.name), a.bytes);
+  outputs.write(installedPath, new TextEncoder().encode(JSON.stringify(merged, null, 2) + '\n'));
+  outputs.commit();
+  for (const a of accepted) process.stdout.write(`installed ${a.name} (${a.entries.map((e) => e.id).join(', ')})\n`);
   await list(dir, false);
-  return failures ? 2 : 0;
+  return 0;
 }
 
 export const modelsCommand: Command = {
   name: 'models',
   summary: 'List installed learned models (DINOv2, SAM family) and the backend each stage uses; install model files.',
-  usage: [
-    'Usage: sat models [--dir DIR] [--json]',
-    '       sat models install PATH... [--dir DIR] [--manifest FILE]',
-    '',
-    'DIR defaults to model-assets/installed (or $SAT_MODEL_DIR). `install` checks each .onnx file against',
-    'its manifest entry (bytes, sha256 where pinned, input/output names, ranks, dims, dtypes) from',
-    'model-assets/manifest.json, a manifest.json next to the files, or --manifest, then copies it to DIR.',
-  ].join('\n'),
-  async run(argv: string[]): Promise<number> {
-    const args = parseArgs(argv, { values: ['dir', 'manifest'], booleans: ['json'] });
+  usage: `Usage: sat models [--dir DIR] [--json]
+       sat models install PATH... [--dir DIR] [--manifest FILE]...
+
+Without a subcommand: lists the installed learned models (DINOv2 patch encoders, SAM-family
+segmenters), checks each file (size, sha256 where pinned), and says which backend each stage
+uses with --backend auto and which ONNX runtime runs it (onnxruntime-node when installed,
+else onnxruntime-web: WebGPU through Dawn with SAT_NODE_WEBGPU=1, or WASM).
+
+install checks every .onnx file given (or in the folders given) against its manifest entry
+(bytes, sha256 where pinned, input/output names, ranks, dims, dtypes, and that onnxruntime
+loads it) from model-assets/manifest.json, a manifest.json next to the files, or --manifest,
+then copies the files and an updated manifest.json to DIR. If any file fails, nothing is
+installed (no folder, no manifest).
+
+  --dir DIR        the model folder (default: model-assets/installed, or $SAT_MODEL_DIR);
+                   created if missing; not one of the folders installed from
+  --manifest FILE  a further manifest describing the files (repeatable)
+  --json           print the listing as JSON
+  -h, --help       show this help`,
+  options: { dir: { type: 'string' }, manifest: { type: 'string', repeatable: true }, json: { type: 'boolean' } },
+  async run(args) {
     const dir = path.resolve(one(args, 'dir') ?? defaultModelDir());
     const [sub, ...rest] = args.positionals;
-    if (sub === undefined) return list(dir, flag(args, 'json'));
-    if (sub === 'install') return install(rest, dir, args.flags.get('manifest') ?? []);
+    if (sub === undefined) {
+      if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UsageError(`--dir ${dir} is a file; give the model folder.`);
+      return list(dir, flag(args, 'json'));
+    }
+    if (sub === 'install') return install(rest, dir, many(args, 'manifest'));
     throw new UsageError(`unknown models subcommand "${sub}"; use \`sat models\` or \`sat models install PATH...\`.`);
   },
 };

@@ -1,62 +1,97 @@
 /**
  * `sat segment`: one annotated slice (or other annotated images) in, the whole series (or
- * image) segmented out. Output is written to a temporary file and renamed, so a failed run
- * never leaves a partial file.
+ * image) segmented out. Everything that can be checked is checked before the run (options,
+ * --segments, the outputs against the inputs); the outputs are reserved and written
+ * all-or-nothing (cli/io/pending-outputs.ts).
  */
 import * as path from 'path';
 import { Command } from './command';
-import { parseArgs, one, many, flag } from '../args';
+import { one, many, flag, noPositionals } from '../args';
 import { UsageError } from '../errors';
 import { segmentVolume, segmentOneShot, sameGrid, describeGrid, labelsPresent, SegmentationResult, Progress, LabelVolume } from '../../extension/src/engine';
-import { loadImage, loadLabelMap, saveLabelMap, resampleLabelsToGrid } from '../io';
+import { loadImage, loadLabelMap, encodeLabelMap, resampleLabelsToGrid, PendingOutputs } from '../io';
+import { readSegmentsSpec, describeLabels, SegmentsSpec } from '../io/segments-file';
 import { resolveBackends, BACKEND_CHOICES } from './backend-choice';
-import { writeSegOutput, isSegPath } from './segment-seg-output';
+import { encodeSegOutput, isSegPath } from './segment-seg-output';
+import { previewPng, referenceSlices } from '../preview/preview-png';
 
-const USAGE = `Usage: sat segment --image P --reference-mask M [--reference-image R]... [--label N]... [--out O] [--json]
+const USAGE = `Usage: sat segment --image P --reference-mask M [--reference-image R]... [--label N]...
+                   [--out O] [--segments F] [--preview overlay.png] [--backend B] [--json]
 
 Segments a tissue through a whole series from one annotated slice, or in an image from other
 annotated images (one-shot; an ensemble when several are given). No download, no GPU.
 
   --image P            the target: NIfTI (.nii, .nii.gz), a DICOM series folder, PNG or JPEG
   --reference-mask M   without --reference-image: a label map on the image's grid (matched
-                       through its affine), non-zero only on the annotated slice(s).
+                       through its affine), non-zero only on the annotated slice(s);
+                       \`sat reference\` makes one from an existing label map.
                        With --reference-image: the mask of that reference image (repeat, in order).
   --reference-image R  another annotated image (repeatable, paired with --reference-mask in order)
   --label N            label value(s) of the mask to segment (repeatable); default: all present
-  --out O              output: NIfTI label map (.nii, .nii.gz) on the image's grid, PNG for 2D
-                       images, or .dcm (DICOM Segmentation, for a DICOM series input)
-  --segments F         for .dcm output: segment descriptions (see \`sat help to-seg\`);
-                       default: "Tissue N", semi-automatic, by Segment Any Tissue
-  --backend B          ${BACKEND_CHOICES} (default: embedded)
+  --out O              the result: a NIfTI label map (.nii, .nii.gz) on the image's grid, PNG
+                       for 2D images, or .dcm (DICOM Segmentation, for a DICOM series input);
+                       without --out nothing is written
+  --segments F         for .dcm output: segment descriptions, a JSON file or "totalsegmentator"
+                       (see \`sat help to-seg\`); checked before the run. Default: "Tissue N",
+                       semi-automatic, by Segment Any Tissue
+  --preview PNG        also write a picture of the result: a few slices evenly through the
+                       painted range and the reference slice (framed, "REF"), the outline of
+                       each label over the image (CT: soft-tissue window 40/400 HU)
+  --backend B          ${BACKEND_CHOICES} (default: embedded); learned needs \`sat models install\`
   --json               print the summary as JSON
+  -h, --help           show this help
+
+Slice numbers (in the summary and the preview) are 0-based indices along the volume's third
+axis, as in the NIfTI array. The outputs must differ from every input and may not lie inside
+an input folder; an existing read-only output is not replaced. Outputs are written to
+.NAME.<pid>.<time>.partial beside them and renamed when complete: a failed or interrupted
+run leaves nothing.
 
 Example:
-  npx sat segment --image ct.nii.gz --reference-mask ref.nii.gz --label 5 --out pred.nii.gz`;
+  npx sat segment --image ct.nii.gz --reference-mask ref.nii.gz --label 5 --out pred.nii.gz --preview pred.png`;
 
 export const segmentCommand: Command = {
   name: 'segment',
   summary: 'Segment a tissue through a series (or an image) from one annotated slice (or image).',
   usage: USAGE,
-  async run(argv: string[]): Promise<number> {
-    const args = parseArgs(argv, { values: ['image', 'reference-mask', 'reference-image', 'label', 'out', 'backend', 'segments'], booleans: ['json'] });
-    if (args.positionals.length) throw new UsageError(`unexpected argument '${args.positionals[0]}'. Options start with --; see \`sat help segment\`.`);
+  options: {
+    image: { type: 'string' },
+    'reference-mask': { type: 'string', repeatable: true },
+    'reference-image': { type: 'string', repeatable: true },
+    label: { type: 'string', repeatable: true },
+    out: { type: 'string' },
+    segments: { type: 'string' },
+    preview: { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(args) {
+    noPositionals(args, 'segment');
     const imagePath = one(args, 'image', true);
     const maskPaths = many(args, 'reference-mask');
     const refImagePaths = many(args, 'reference-image');
     const out = one(args, 'out');
+    const preview = one(args, 'preview');
     const json = flag(args, 'json');
     if (maskPaths.length === 0) throw new UsageError('--reference-mask is required.');
     const labels = many(args, 'label').map((v) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--label ${v}: a label is a whole number from 1 to 65535.`);
+      if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--label ${v}: a label is a whole number from 1 to 65535.`);
       return n;
     });
     if (refImagePaths.length > 0 && refImagePaths.length !== maskPaths.length)
       throw new UsageError(`${refImagePaths.length} --reference-image but ${maskPaths.length} --reference-mask given; give one mask per reference image, in the same order.`);
     if (refImagePaths.length === 0 && maskPaths.length > 1) throw new UsageError('several --reference-mask without --reference-image: give one label map on the image grid (it may hold several slices and labels).');
-    if (out) checkOutputPath(out);
-    const backends = await resolveBackends(one(args, 'backend'));
+    if (out && !/\.(nii|nii\.gz|png|dcm)$/i.test(out)) throw new UsageError(`--out ${path.basename(out)}: unknown output type; use .nii.gz (or .nii), .png for 2D images, or .dcm for a DICOM Segmentation.`);
+    if (preview && !/\.png$/i.test(preview)) throw new UsageError(`--preview ${path.basename(preview)}: the preview is a picture; give a .png name.`);
+    const segmentsArg = one(args, 'segments');
+    if (segmentsArg && !(out && isSegPath(out))) throw new UsageError('--segments describes the segments of a DICOM Segmentation: it needs --out NAME.dcm.');
+    const segmentsSpec = readSegmentsSpec(segmentsArg, 'SEMIAUTOMATIC'); // the whole file checked now, not after the run
+    const inputs = [imagePath, ...maskPaths, ...refImagePaths, ...(segmentsArg && segmentsArg.toLowerCase() !== 'totalsegmentator' ? [segmentsArg] : [])];
+    const targets = [...(out ? [{ path: out, option: '--out' }] : []), ...(preview ? [{ path: preview, option: '--preview' }] : [])];
+    const outputs = PendingOutputs.reserve(targets, inputs);
 
+    const backends = await resolveBackends(one(args, 'backend'));
     const target = await loadImage(imagePath);
     const image = target.image;
     const is2D = image.dims[2] === 1;
@@ -65,6 +100,7 @@ export const segmentCommand: Command = {
 
     const onProgress = progressPrinter(json);
     let result: SegmentationResult;
+    let refSlices: { k: number; voxels: number }[] = [];
     if (refImagePaths.length === 0) {
       if (is2D) throw new UsageError('for a 2D image, give another annotated image with --reference-image and its mask with --reference-mask.');
       let mask = await loadLabelMap(maskPaths[0]);
@@ -74,6 +110,8 @@ export const segmentCommand: Command = {
           throw new UsageError(`the reference mask ${path.basename(maskPaths[0])} (${describeGrid(mask)}) does not overlap the image (${describeGrid(image)}); it must lie on the image's grid.`);
         mask = resampled;
       }
+      checkDescribed(segmentsSpec, out, labels.length ? labels : labelsPresent(mask));
+      refSlices = referenceSlices(mask, labels);
       result = await segmentVolume({ image, referenceMask: mask, labels, backends }, { onProgress });
     } else {
       const references: { image: typeof image; mask: LabelVolume }[] = [];
@@ -83,19 +121,35 @@ export const segmentCommand: Command = {
         if (r.image.dims[2] > 1 && !sameGrid(mask, r.image)) mask = resampleLabelsToGrid(mask, r.image); // a volume's mask, matched through its affine
         references.push({ image: r.image, mask });
       }
+      checkDescribed(segmentsSpec, out, labels.length ? labels : [...new Set(references.flatMap((r) => labelsPresent(r.mask)))].sort((a, b) => a - b));
       result = await segmentOneShot({ image, references, labels, backends }, { onProgress });
     }
     if (onProgress.used) process.stderr.write('\n');
 
+    const notes: string[] = [];
     if (out) {
-      if (isSegPath(out)) for (const w of await writeSegOutput(out, result, target.dicom!, one(args, 'segments'))) process.stderr.write(`sat segment: note: ${w}\n`);
-      else await saveLabelMap(out, result.labels);
+      if (isSegPath(out)) {
+        const seg = encodeSegOutput(result, target.dicom!, segmentsSpec);
+        outputs.write(out, seg.bytes);
+        notes.push(...seg.warnings);
+      } else outputs.write(out, encodeLabelMap(out, result.labels));
     }
+    let previewSlices: number[] = [];
+    if (preview) {
+      const p = previewPng(image, result.labels, refSlices);
+      outputs.write(preview, p.bytes);
+      previewSlices = p.slices;
+    }
+    outputs.commit();
+    for (const w of notes) process.stderr.write(`sat segment: note: ${w}\n`);
+
     const summary = {
       image: path.basename(imagePath),
       out: out ?? null,
+      preview: preview ? { file: preview, slices: previewSlices } : null,
       seconds: +result.seconds.toFixed(2),
       backend: result.backend,
+      referenceSlices: refSlices.map((r) => r.k),
       labels: result.perLabel.map((l) => ({
         label: l.label,
         voxels: l.voxels,
@@ -114,14 +168,16 @@ export const segmentCommand: Command = {
             (is2D ? '' : `, ${l.slices} slices${l.slices ? ` (${l.firstSlice}–${l.lastSlice})` : ''}`) +
             `, mean confidence ${l.meanConfidence.toFixed(2)}\n`,
         );
-      if (!out) process.stdout.write('  (no --out given: nothing written)\n');
+      if (preview) process.stdout.write(`  preview → ${preview} (slices ${previewSlices.join(', ')}${refSlices.length ? `; reference ${refSlices.map((r) => r.k).join(', ')}` : ''})\n`);
+      if (!out && !preview) process.stdout.write('  (no --out given: nothing written)\n');
     }
     return 0;
   },
 };
 
-function checkOutputPath(out: string): void {
-  if (!/\.(nii|nii\.gz|png|dcm)$/i.test(out)) throw new UsageError(`--out ${path.basename(out)}: unknown output type; use .nii.gz (or .nii), .png for 2D images, or .dcm for a DICOM Segmentation.`);
+/** With a .dcm output, every label that can come out must have a description: checked before the run. */
+function checkDescribed(spec: SegmentsSpec, out: string | undefined, labels: number[]): void {
+  if (out && isSegPath(out) && labels.length) describeLabels(spec, labels, true); // throws naming the undescribed labels
 }
 
 function meanFinite(a: Float32Array): number {

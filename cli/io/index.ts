@@ -1,7 +1,7 @@
 /**
  * Node-side file handling for the CLI, benchmarks and tests: loads images and label maps by
- * path (format from the extension or folder), writes outputs atomically (temporary file in
- * the same folder, then rename), so a failed run never leaves a half-written file.
+ * path (format from the extension or folder) and encodes label maps; outputs are written
+ * all-or-nothing through pending-outputs.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -13,6 +13,9 @@ import { encodeGreyPng } from '../../extension/src/formats/png';
 import { readDicomSeries, readDicomSeriesGeometry, DicomSeriesGeometry } from '../../extension/src/formats/dicom-series';
 import { InputError } from '../../extension/src/engine/api-types';
 import { UsageError } from '../errors';
+import { writeFileAtomic } from './pending-outputs';
+
+export { writeFileAtomic, PendingOutputs } from './pending-outputs';
 
 export { resampleLabelsToGrid } from '../../extension/src/engine/image/resample';
 
@@ -118,6 +121,11 @@ export async function loadSeriesGeometry(dir: string): Promise<DicomSeriesGeomet
   }
 }
 
+/** A NIfTI file's bytes, decompressed when gzipped (what names it in messages: 'mask', '--labels'). */
+export function readNiftiBytes(p: string, what: string): Uint8Array {
+  return gunzipped(readBytes(p, what), path.basename(p));
+}
+
 /** A label map by path: NIfTI, PNG or JPEG (black-and-white masks become label 1). */
 export async function loadLabelMap(p: string): Promise<LabelVolume> {
   const bytes = readBytes(p, 'mask');
@@ -142,36 +150,23 @@ function guessModality(data: Float32Array): ImageVolume['modality'] {
   return low / n > 0.01 ? 'CT' : 'OT';
 }
 
-/** Writes bytes to a temporary file beside `p`, then renames it into place. */
-export function writeFileAtomic(p: string, bytes: Uint8Array): void {
-  const dir = path.dirname(path.resolve(p));
-  if (!fs.existsSync(dir)) throw new UsageError(`output folder ${dir} does not exist.`);
-  const tmp = path.join(dir, `.${path.basename(p)}.${process.pid}.${Date.now()}.partial`);
-  try {
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, p);
-  } catch (e) {
-    try {
-      fs.unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
-    throw new UsageError(`cannot write ${p} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
-  }
-}
-
 /**
- * Saves a label map as NIfTI (.nii, .nii.gz) or, for 2D, PNG. PNG pixels are the label values
- * (1, 2, … look black in a picture viewer); `pngBinary255` writes a one-label mask as 0/255
- * for viewing instead.
+ * A label map as the bytes of a NIfTI (.nii, .nii.gz) or, for 2D, PNG file, by the path's
+ * extension. PNG pixels are the label values (1, 2, … look black in a picture viewer);
+ * `pngBinary255` writes a one-label mask as 0/255 for viewing instead.
  */
-export function saveLabelMap(p: string, labels: LabelVolume, opts: { pngBinary255?: boolean } = {}): void {
-  if (/\.nii\.gz$/i.test(p)) return writeFileAtomic(p, writeNifti(labels, true));
-  if (/\.nii$/i.test(p)) return writeFileAtomic(p, writeNifti(labels, false));
+export function encodeLabelMap(p: string, labels: LabelVolume, opts: { pngBinary255?: boolean } = {}): Uint8Array {
+  if (/\.nii\.gz$/i.test(p)) return writeNifti(labels, true);
+  if (/\.nii$/i.test(p)) return writeNifti(labels, false);
   if (/\.png$/i.test(p)) {
     if (labels.dims[2] !== 1) throw new UsageError(`${path.basename(p)}: PNG holds one 2D image but the result is a volume; use .nii.gz.`);
     const values = opts.pngBinary255 ? labels.data.map((v) => (v ? 255 : 0)) : labels.data;
-    return writeFileAtomic(p, encodeGreyPng(values, labels.dims[0], labels.dims[1]));
+    return encodeGreyPng(values, labels.dims[0], labels.dims[1]);
   }
   throw new UsageError(`${path.basename(p)}: unknown output type; use .nii.gz, .nii or (2D) .png.`);
+}
+
+/** Saves a label map all-or-nothing (see encodeLabelMap for the formats). */
+export function saveLabelMap(p: string, labels: LabelVolume, opts: { pngBinary255?: boolean } = {}): void {
+  writeFileAtomic(p, encodeLabelMap(p, labels, opts));
 }

@@ -1,11 +1,14 @@
 /**
- * Speed of the learned path on onnxruntime-web (wasm) with full-size graphs of the real
+ * Speed of the learned path on onnxruntime-node (native CPU, when installed) and
+ * onnxruntime-web (WASM), side by side, with full-size graphs of the real
  * architectures carrying random weights (generated here by scripts/models/make_speed_models.py;
  * never committed). Each stage runs in its own child process, through the same classes the
  * product uses (preprocessing and output mapping included), so its peak RSS is its own (WASM
  * memory never shrinks). Prints per-slice medians, threads, peak RSS and the load average.
  * Usage: npm run bench:models [-- runs]
  *   env SAT_BENCH_MODELS=dinov2-s14,sam-b-encoder,mobilesam-encoder,sam-decoder (also dinov2-b14)
+ *   env SAT_BENCH_PROVIDER=cpu,wasm  runtimes to time (default; cpu = onnxruntime-node, skipped with a
+ *                                    note when it is not installed; webgpu = onnxruntime-web on a GPU)
  *   env SAT_WASM_THREADS=N  (default: every core; see configureWasmThreads)
  */
 import { execFileSync, execFile } from 'child_process';
@@ -13,14 +16,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Dinov2PatchEncoder, ModelEntry, ModelSession, SamSegmenter } from '../../extension/src/models';
-import { configureWasmThreads, ort } from '../../extension/src/models/ort-session';
+import { configureWasmThreads, ExecutionProvider, ort } from '../../extension/src/models/ort-session';
+import { nodeOrt } from '../../extension/src/models/node-ort';
 import type { SegmenterImage } from '../../extension/src/engine/segmenters/promptable-segmenter';
 
 const REPO = path.resolve(__dirname, '../..', fs.existsSync(path.resolve(__dirname, '../../package.json')) ? '' : '..');
 const DIR = path.join(REPO, 'model-assets', 'generated', 'speed');
 // SAT_BENCH_PROVIDER=webgpu times the GPU (in Node through Dawn: npm "webgpu" + a Vulkan driver).
-const PROVIDER = (process.env.SAT_BENCH_PROVIDER ?? 'wasm') as 'wasm' | 'webgpu';
-if (PROVIDER === 'webgpu') process.env.SAT_NODE_WEBGPU ??= '1';
+const PROVIDERS = (process.env.SAT_BENCH_PROVIDER ?? 'cpu,wasm').split(',').map((s) => s.trim()) as ExecutionProvider[];
+if (PROVIDERS.includes('webgpu')) process.env.SAT_NODE_WEBGPU ??= '1';
+const RUNTIME_NAME: Record<ExecutionProvider, string> = { cpu: 'onnxruntime-node', wasm: 'onnxruntime-web WASM', webgpu: 'onnxruntime-web WebGPU' };
 const MEAN: [number, number, number] = [0.485, 0.456, 0.406];
 const STD: [number, number, number] = [0.229, 0.224, 0.225];
 const STAGES = ['dinov2-s14', 'dinov2-b14', 'sam-b-encoder', 'mobilesam-encoder', 'sam-decoder'] as const;
@@ -34,6 +39,7 @@ const PUBLISHED: Partial<Record<Stage, string>> = {
 
 interface StageResult {
   stage: Stage;
+  provider: ExecutionProvider;
   what: string;
   medianS: number;
   runsS: number[];
@@ -94,14 +100,16 @@ function samEntry(encoderFile: string): ModelEntry {
 }
 
 let ranOn = '';
+let provider: ExecutionProvider = 'wasm';
 const session = async (f: string) => {
-  const m = await ModelSession.create(f, new Uint8Array(fs.readFileSync(path.join(DIR, f))), [PROVIDER]);
-  ranOn = m.choice.provider === 'webgpu' ? `WebGPU (${m.choice.reason})` : `WASM ×${ort.env.wasm.numThreads ?? 1}`;
+  const m = await ModelSession.create(f, new Uint8Array(fs.readFileSync(path.join(DIR, f))), [provider]);
+  ranOn = m.choice.provider === 'webgpu' ? `WebGPU (${m.choice.reason})` : m.choice.provider === 'cpu' ? m.choice.reason : `WASM ×${ort.env.wasm.numThreads ?? 1}`;
   return m;
 };
 
 /** Child process: time one stage and print its result as one JSON line. */
-async function runStage(stage: Stage, runs: number): Promise<void> {
+async function runStage(stage: Stage, runs: number, p: ExecutionProvider): Promise<void> {
+  provider = p;
   const load0 = os.loadavg()[0];
   const img = slice();
   let what: string;
@@ -124,32 +132,48 @@ async function runStage(stage: Stage, runs: number): Promise<void> {
     m = await timeRuns(runs, () => sam.prepare(img));
   }
   const r: StageResult = {
-    stage, what, medianS: median(m.t), runsS: m.t, cpuS: m.cpu, threads: ort.env.wasm.numThreads ?? 1,
+    stage, provider, what, medianS: median(m.t), runsS: m.t, cpuS: m.cpu, threads: p === 'cpu' ? os.cpus().length : ort.env.wasm.numThreads ?? 1,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), load: [load0, os.loadavg()[0]], ranOn,
   };
   console.log(`RESULT ${JSON.stringify(r)}`);
 }
 
-function child(stage: Stage, runs: number): Promise<StageResult> {
+function child(stage: Stage, runs: number, p: ExecutionProvider): Promise<StageResult> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [__filename, '--stage', stage, String(runs)], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [__filename, '--stage', stage, String(runs), p], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-      if (err || !line) reject(new Error(`stage ${stage} failed: ${err?.message ?? 'no result'}\n${stderr}`));
+      if (err || !line) reject(new Error(`stage ${stage} on ${p} failed: ${err?.message ?? 'no result'}\n${stderr}`));
       else resolve(JSON.parse(line.slice(7)) as StageResult);
     });
   });
 }
 
-function table(rs: StageResult[]): void {
-  const rows = [['stage', 'per-slice median', 'runs (s)', 'CPU s/run', 'threads', 'peak RSS', 'load 1-min (start→end)', 'ran on', 'published'],
-    ...rs.map((r) => [r.what, `${r.medianS.toFixed(r.medianS < 1 ? 3 : 2)} s`, r.runsS.map((x) => x.toFixed(2)).join(' '),
-      r.cpuS.toFixed(2), String(r.threads), `${r.peakRssMiB} MiB`, `${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)}`, r.ranOn, PUBLISHED[r.stage] ?? '']),
-  ];
+function printTable(rows: string[][]): void {
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const [i, r] of rows.entries()) {
     console.log(`| ${r.map((c, j) => c.padEnd(w[j])).join(' | ')} |`);
     if (i === 0) console.log(`|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`);
   }
+}
+
+/** Per stage, the median of each runtime side by side, and how much faster the first is than the others. */
+function sideBySide(rs: StageResult[], providers: ExecutionProvider[]): void {
+  const stages = [...new Set(rs.map((r) => r.stage))];
+  const fmt = (r?: StageResult) => (r ? `${r.medianS.toFixed(r.medianS < 1 ? 3 : 2)} s` : '–');
+  const head = ['stage', ...providers.map((p) => RUNTIME_NAME[p]), ...(providers.length > 1 ? [`${RUNTIME_NAME[providers[0]]} speed-up`] : [])];
+  printTable([head, ...stages.map((s) => {
+    const by = providers.map((p) => rs.find((r) => r.stage === s && r.provider === p));
+    const up = by[0] && by.slice(1).filter(Boolean).map((r) => `×${(r!.medianS / by[0]!.medianS).toFixed(1)}`).join(', ');
+    return [by.find(Boolean)!.what, ...by.map(fmt), ...(providers.length > 1 ? [up || '–'] : [])];
+  })]);
+}
+
+function table(rs: StageResult[]): void {
+  const rows = [['stage', 'runtime', 'per-slice median', 'runs (s)', 'CPU s/run', 'threads', 'peak RSS', 'load 1-min (start→end)', 'ran on', 'published'],
+    ...rs.map((r) => [r.what, RUNTIME_NAME[r.provider], `${r.medianS.toFixed(r.medianS < 1 ? 3 : 2)} s`, r.runsS.map((x) => x.toFixed(2)).join(' '),
+      r.cpuS.toFixed(2), String(r.threads), `${r.peakRssMiB} MiB`, `${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)}`, r.ranOn, PUBLISHED[r.stage] ?? '']),
+  ];
+  printTable(rows);
 }
 
 async function main(): Promise<void> {
@@ -161,18 +185,26 @@ async function main(): Promise<void> {
   const graphs = new Set(want.flatMap((w) => (w === 'sam-b-encoder' || w === 'mobilesam-encoder' ? [w, 'sam-decoder'] : w === 'sam-decoder' ? [w, 'mobilesam-encoder'] : [w])));
   execFileSync(process.env.SAT_PYTHON ?? '/usr/bin/python3', [path.join(REPO, 'scripts/models/make_speed_models.py'), DIR, ...graphs], { stdio: 'inherit' });
   const cpus = os.cpus();
-  console.log(`onnxruntime-web ${ort.env.versions?.web ?? ''} ${PROVIDER} (Node ${process.version}), ${cpus.length} CPUs (${cpus[0]?.model}), wasm threads ${configureWasmThreads()}; 512×512 CT slice; random weights, full-size graphs; median of ${runs} runs after 1 warm-up`);
+  const bad2 = PROVIDERS.filter((p) => !(p in RUNTIME_NAME));
+  if (bad2.length) throw new Error(`SAT_BENCH_PROVIDER: unknown runtime(s) ${bad2.join(', ')}; choose from cpu (onnxruntime-node), wasm, webgpu`);
+  const native = nodeOrt();
+  const providers = PROVIDERS.filter((p) => p !== 'cpu' || 'ok' in native);
+  if (providers.length < PROVIDERS.length) console.log(`onnxruntime-node: not timed (${'why' in native ? native.why : ''})`);
+  console.log(`${providers.map((p) => `${RUNTIME_NAME[p]} ${p === 'cpu' && 'ok' in native ? native.version : ort.env.versions?.web ?? ''}`).join(' vs ')} (Node ${process.version}), ${cpus.length} CPUs (${cpus[0]?.model}), wasm threads ${configureWasmThreads()}; 512×512 CT slice; random weights, full-size graphs; median of ${runs} runs after 1 warm-up`);
   const results: StageResult[] = [];
-  for (const s of STAGES.filter((x) => want.includes(x))) {
-    const r = await child(s, runs);
-    console.log(`${r.what}: median ${r.medianS.toFixed(3)} s [${r.runsS.map((x) => x.toFixed(2)).join(', ')}]`);
-    results.push(r);
-  }
+  for (const s of STAGES.filter((x) => want.includes(x)))
+    for (const p of providers) {
+      const r = await child(s, runs, p);
+      console.log(`${r.what} on ${RUNTIME_NAME[p]}: median ${r.medianS.toFixed(3)} s [${r.runsS.map((x) => x.toFixed(2)).join(', ')}]`);
+      results.push(r);
+    }
+  sideBySide(results, providers);
+  console.log('');
   table(results);
 }
 
 const i = process.argv.indexOf('--stage');
-(i > 0 ? runStage(process.argv[i + 1] as Stage, Number(process.argv[i + 2])) : main()).catch((e) => {
+(i > 0 ? runStage(process.argv[i + 1] as Stage, Number(process.argv[i + 2]), process.argv[i + 3] as ExecutionProvider) : main()).catch((e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

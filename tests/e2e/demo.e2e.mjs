@@ -25,6 +25,8 @@ const failures = [];
 const check = (ok, what) => { if (ok) step(`ok: ${what}`); else { failures.push(what); console.error(`demo-e2e: FAIL — ${what}`); } };
 
 const { createServer } = await import(join(root, 'platform-config/server.mjs'));
+const { cspWatch } = await import(join(root, 'tests/e2e/csp-watch.mjs'));
+const csp = cspWatch();
 const { demoDicomweb, defaultDemoFolder } = await import(join(root, 'platform-config/demo-dicomweb.mjs'));
 
 mkdirSync(ART, { recursive: true });
@@ -40,7 +42,7 @@ async function shot(page, name, clip) {
 }
 
 async function serve(port, options) {
-  const s = createServer(options);
+  const s = createServer({ ...options, onCspViolation: csp.onCspViolation });
   await new Promise((r) => s.listen(port, '127.0.0.1', r));
   servers.push(s);
   return `http://127.0.0.1:${port}`;
@@ -82,6 +84,7 @@ try {
   step('1. the demo study of `npm start` (read-only DICOMweb)');
   const demoOrigin = await serve(PORT, { demo: await demoDicomweb(), pacsName: 'Demo study' });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  await csp.attach(page);
   await preparePage(page);
   page.on('pageerror', (e) => console.log('demo-e2e: page error:', e.message.slice(0, 300)));
   const { st, k } = await drawAndRun(page, demoOrigin);
@@ -117,6 +120,7 @@ try {
   execFileSync('node', [join(root, 'scripts/import.mjs'), defaultDemoFolder()], { env: { ...process.env, SAT_DICOMWEB_URL: PACS }, stdio: 'inherit' });
   const pacsOrigin = await serve(PORT + 1, { dicomweb: PACS, pacsName: 'Orthanc (demo e2e)' });
   const page2 = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await csp.attach(page2);
   await preparePage(page2);
   const run2 = await drawAndRun(page2, pacsOrigin);
   check(run2.st.phase === 'review', `the run finishes (${run2.st.phase})`);
@@ -147,6 +151,8 @@ try {
   }, run2.k - 2);
   await page2.waitForTimeout(1500);
   await shot(page2, 'sat-reopened-seg.png');
+  await page2.waitForTimeout(1000); // reports of the last steps are posted asynchronously
+  check(csp.violations.length === 0, `the Content-Security-Policy blocked nothing (${csp.violations.slice(0, 10).join('; ')})`);
 } catch (e) {
   failures.push(e.message);
   console.error(`demo-e2e: FAIL — ${e.stack || e.message}`);

@@ -32,6 +32,8 @@ const failures = [];
 const check = (ok, what) => { if (ok) step(`ok: ${what}`); else { failures.push(what); console.error(`learned-e2e: FAIL — ${what}`); } };
 
 const { createServer } = await import(join(root, 'platform-config/server.mjs'));
+const { cspWatch } = await import(join(root, 'tests/e2e/csp-watch.mjs'));
+const csp = cspWatch();
 const { demoDicomweb, defaultDemoFolder } = await import(join(root, 'platform-config/demo-dicomweb.mjs'));
 
 mkdirSync(ART, { recursive: true });
@@ -55,7 +57,7 @@ function installTinyModels() {
 }
 
 async function serve(port, modelDir, demo) {
-  const s = createServer({ demo, pacsName: 'Demo (learned e2e)', modelDir });
+  const s = createServer({ demo, pacsName: 'Demo (learned e2e)', modelDir, onCspViolation: csp.onCspViolation });
   await new Promise((r) => s.listen(port, '127.0.0.1', r));
   servers.push(s);
   return `http://127.0.0.1:${port}`;
@@ -72,6 +74,7 @@ async function launch(name, extraArgs) {
 /** Opens the study, paints a small blob on the middle slice, runs the tool; returns the final state and the panel's text. */
 async function runOnce(ctx, origin, study, tag, models) {
   const page = await ctx.newPage();
+  await csp.attach(page);
   // The deployment setting as a site would edit it: segmentAnyTissue.models in the app config.
   await preparePage(page, { models });
   const foreign = [];
@@ -152,6 +155,7 @@ try {
   check(c.st.phase === 'idle' && c.st.notice?.kind === 'error', `the run stops with an error (${c.st.phase}, ${c.st.notice?.kind})`);
   check(/tiny-dinov2\.onnx/.test(c.message) && /sha256/.test(c.message), `the message names the file and the mismatch (${c.message})`);
   check(c.panel.includes('tiny-dinov2.onnx'), 'the panel shows that message');
+  check(csp.violations.length === 0, `the Content-Security-Policy blocked nothing (${csp.violations.slice(0, 5).join('; ')})`);
 } catch (e) {
   failures.push(e.message);
   console.error(`learned-e2e: FAIL — ${e.stack || e.message}`);

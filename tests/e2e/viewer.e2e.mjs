@@ -43,6 +43,8 @@ const { readNifti, niftiToLabels } = require(join(root, 'dist/extension/src/form
 const { resampleLabelsToGrid } = require(join(root, 'dist/extension/src/engine/image/resample.js'));
 const { qido } = require(join(root, 'dist/extension/src/dicomweb/stow.js'));
 const { createServer } = await import(join(root, 'platform-config/server.mjs'));
+const { cspWatch } = await import(join(root, 'tests/e2e/csp-watch.mjs'));
+const csp = cspWatch();
 
 mkdirSync(ART, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'sat-e2e-'));
@@ -85,11 +87,12 @@ try {
   const study = execFileSync('/usr/bin/python3', [join(root, 'tests/e2e/prepare_series.py'), join(dataDir, 'ct-abdomen-dicom/series'), series], { encoding: 'utf8' }).trim();
   execFileSync('node', [join(root, 'scripts/import.mjs'), series], { env: { ...process.env, SAT_DICOMWEB_URL: PACS }, stdio: 'inherit' });
 
-  server = createServer({ dicomweb: PACS, pacsName: 'Orthanc (e2e)' });
+  server = createServer({ dicomweb: PACS, pacsName: 'Orthanc (e2e)', onCspViolation: csp.onCspViolation });
   await new Promise((r) => server.listen(WEB_PORT, '127.0.0.1', r));
   // WebGL through SwiftShader in the GPU process, as close to a browser with a GPU as this machine gets.
   browser = await launchBrowser(['--use-angle=swiftshader', '--enable-unsafe-swiftshader']);
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await csp.attach(page);
   await preparePage(page);
   page.on('pageerror', (e) => console.log('e2e: page error:', e.message.slice(0, 300)));
   page.on('console', (m) => { if (m.type() === 'error') console.log('e2e: console error:', m.text().slice(0, 300)); });
@@ -346,6 +349,8 @@ try {
   const lt = summariseTasks(runTasks);
   step(`main thread during the runs: ${lt.count} tasks of ≥ 50 ms, ${lt.over100.length} over 100 ms, the longest ${lt.longest.toFixed(0)} ms; the most time the tool's own code took in one task: ${lt.longestOurs.toFixed(0)} ms`);
   for (const t of lt.over100) step(`  task ${t.ms.toFixed(0)} ms, of it in the tool's code ${t.oursMs.toFixed(0)} ms`);
+  await page.waitForTimeout(1000); // reports of the last steps are posted asynchronously
+  check(csp.violations.length === 0, `the Content-Security-Policy blocked nothing (${csp.violations.slice(0, 10).join('; ')})`);
   check(lt.oursOver100.length === 0, `no main-thread task spends over 100 ms in the tool's code during a run (${lt.oursOver100.map((t) => `${t.oursMs.toFixed(0)} of ${t.ms.toFixed(0)} ms`).join(', ') || 'none'})`);
 } catch (e) {
   failures.push(e.message);

@@ -119,12 +119,25 @@ export function encodeGreyPng(values: Uint8Array | Uint16Array, width: number, h
       else (raw[y * (stride + 1) + 1 + 2 * x] = v >> 8), (raw[y * (stride + 1) + 2 + 2 * x] = v & 255);
     }
   }
+  return pngFile(width, height, depth, 0, raw);
+}
+
+/** 8-bit RGB PNG of width × height × 3 interleaved bytes (pictures: the CLI's preview). */
+export function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Uint8Array {
+  const stride = width * 3;
+  const raw = new Uint8Array(height * (stride + 1));
+  for (let y = 0; y < height; y++) raw.set(rgb.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1); // filter 0 per row
+  return pngFile(width, height, 8, 2, raw);
+}
+
+/** Signature, IHDR (colour type 0 grey, 2 RGB), the filtered rows deflated as IDAT, IEND. */
+function pngFile(width: number, height: number, depth: number, colourType: number, raw: Uint8Array): Uint8Array {
   const ihdr = new Uint8Array(13);
   const hv = new DataView(ihdr.buffer);
   hv.setUint32(0, width);
   hv.setUint32(4, height);
   ihdr[8] = depth;
-  ihdr[9] = 0;
+  ihdr[9] = colourType;
   const chunks = [chunk('IHDR', ihdr), chunk('IDAT', zlibSync(raw, { level: 6 })), chunk('IEND', new Uint8Array(0))];
   const out = new Uint8Array(8 + chunks.reduce((a, c) => a + c.length, 0));
   out.set(SIGNATURE, 0);

@@ -8,7 +8,7 @@ import { Dinov2PatchEncoder } from './dinov2-encoder';
 import { findModel, ModelEntry, ModelFileSpec, ModelManifest, parseManifest } from './manifest';
 import { checkFileBytes, checkSessionContract } from './model-check';
 import { directorySource, evictCached, fetchSource, ModelSource, ProgressCallback } from './model-source';
-import { ExecutionProvider, ModelSession, ProviderChoice } from './ort-session';
+import { DEFAULT_PROVIDERS, ExecutionProvider, ModelSession, ProviderChoice } from './ort-session';
 import { WindowOptions } from './preprocess';
 import { SamSegmenter } from './sam-segmenter';
 
@@ -47,7 +47,7 @@ export async function loadLearnedBackends(opts: LoadLearnedOptions): Promise<Lea
     ?? (opts.modelDir ? directorySource(opts.modelDir) : opts.baseUrl ? fetchSource(opts.baseUrl) : undefined);
   if (!source) throw new Error('loadLearnedBackends: give modelDir (Node), baseUrl (browser) or source');
   const manifest = opts.manifest ?? (await readManifest(source));
-  const providers = opts.executionProviders ?? ['webgpu', 'wasm'];
+  const providers = opts.executionProviders ?? DEFAULT_PROVIDERS;
   const sessions: ModelSession[] = [];
   const open = async (spec: ModelFileSpec, files: StageInfo['files']): Promise<ModelSession> => {
     const bytes = await source.read(spec.file, opts.onProgress);

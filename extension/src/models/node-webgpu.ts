@@ -39,7 +39,7 @@ interface QueueLike {
 // Hidden from bundlers: browser bundles must not pull in Dawn or a second onnxruntime build.
 // Evaluated only in Node (after isNode()), so browsers never reach it.
 // eslint-disable-next-line no-eval
-const nodeRequire = (): NodeRequire => eval('require') as NodeRequire;
+export const nodeRequire = (): NodeRequire => eval('require') as NodeRequire;
 
 export function isNode(): boolean {
   const g = globalThis as { process?: { versions?: { node?: string } }; window?: unknown };

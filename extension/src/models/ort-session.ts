@@ -1,13 +1,19 @@
 /**
- * One onnxruntime-web session with execution-provider choice and fallback: WebGPU when an
- * adapter exists, otherwise WASM (threads only when cross-origin isolated); a WebGPU failure at
- * run time (e.g. a lost device) recreates the session on WASM and the run goes on.
+ * One ONNX session with execution-provider choice and fallback: WebGPU when an adapter exists;
+ * in Node, onnxruntime-node's native CPU runtime when that optional package loads; otherwise
+ * onnxruntime-web's WASM (threads only when cross-origin isolated). A WebGPU failure at run time
+ * (e.g. a lost device) recreates the session on WASM and the run goes on.
  */
 import * as ort from 'onnxruntime-web';
 import { ModelMismatchError } from './model-check';
 import { isNode, nodeCpuCount, nodeWebGpu, Ort } from './node-webgpu';
+import { nodeOrt } from './node-ort';
 
-export type ExecutionProvider = 'webgpu' | 'wasm';
+/** 'cpu' is onnxruntime-node (Node only); 'webgpu' and 'wasm' are onnxruntime-web. */
+export type ExecutionProvider = 'webgpu' | 'cpu' | 'wasm';
+
+/** What a session tries, in order, when the caller does not say: the fastest first. */
+export const DEFAULT_PROVIDERS: ExecutionProvider[] = ['webgpu', 'cpu', 'wasm'];
 
 export interface ProviderChoice {
   provider: ExecutionProvider;
@@ -122,7 +128,7 @@ export class ModelSession {
     return this.session;
   }
 
-  static async create(file: string, bytes: Uint8Array, providers: ExecutionProvider[] = ['webgpu', 'wasm']): Promise<ModelSession> {
+  static async create(file: string, bytes: Uint8Array, providers: ExecutionProvider[] = DEFAULT_PROVIDERS): Promise<ModelSession> {
     const env = await describeEnvironment();
     const reasons: string[] = [];
     for (const p of providers) {
@@ -145,6 +151,17 @@ export class ModelSession {
         await m.watchDevice();
         return m;
       }
+      if (p === 'cpu') {
+        if (!isNode()) continue; // a browser has no native runtime: not worth a reason in the panel
+        const native = nodeOrt();
+        if ('why' in native) {
+          reasons.push(native.why);
+          continue;
+        }
+        const s = await createSession(file, bytes, 'cpu', native.ok);
+        const reason = [...reasons, `onnxruntime-node ${native.version} (native CPU, ${nodeCpuCount()} cores)`].join('; ');
+        return new ModelSession(file, s, { provider: 'cpu', reason }, bytes, native.ok);
+      }
       const s = await createSession(file, bytes, 'wasm');
       // After creation: onnxruntime has fixed its thread count by now.
       const why = [...reasons, wasmThreads()].join('; ');
@@ -164,7 +181,7 @@ export class ModelSession {
 
   async run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
     if (this.choice.provider === 'webgpu' && this.lostReason) await this.fallBack(this.lostReason);
-    if (this.choice.provider !== 'webgpu') return this.session.run(feeds);
+    if (this.choice.provider !== 'webgpu') return this.session.run(this.runtime === ort ? feeds : rewrap(feeds, this.runtime));
     try {
       // A device lost mid-run may leave the run pending forever: the loss itself ends the wait.
       const lost = this.gpuLost?.then((r) => Promise.reject(new Error(r)));

@@ -72,3 +72,15 @@ describeWithData(['ct-abdomen-dicom/series', 'dicom-seg-dcmqi/ct-3slice'], 'a fo
     await expect(loadImage(mixed)).rejects.toThrow(/holds 2 different series \(.*\); give a folder with one series/);
   });
 });
+
+describe('replacing an output', () => {
+  it('keeps the permissions of the file it replaces', () => {
+    const p = path.join(dir, 'private.nii');
+    fs.writeFileSync(p, 'old');
+    fs.chmodSync(p, 0o600);
+    writeFileAtomic(p, new Uint8Array([1, 2, 3]));
+    expect(fs.statSync(p).mode & 0o777).toBe(0o600);
+    expect([...fs.readFileSync(p)]).toEqual([1, 2, 3]);
+    expect(fs.readdirSync(dir)).toEqual(['private.nii']);
+  });
+});
