@@ -9,6 +9,7 @@ import type { OhifManagers } from './host/ohif-types';
 import { COMMANDS, CUSTOMIZATIONS, EXTENSION_ID, EXTENSION_VERSION } from './ids';
 import { modelConfig, setModelConfig } from './model-config';
 import { panelModule } from './panel-module';
+import { unmountAllPanels } from '../panel/mount';
 import { SatController } from './controller/sat-controller';
 import type { ViewerHost } from './controller/viewer-host';
 import { toolbarButton } from './toolbar-button';
@@ -28,9 +29,10 @@ const extension = {
     const host = createOhifHost(managers);
     tool = { host, controller: new SatController(host, modelConfig) };
   },
-  /** Leaving a mode: stop a running worker and forget the result; OHIF removes the panel itself. */
+  /** Leaving a mode: stop a running worker, forget the result, take our panel's root down. */
   onModeExit() {
     tool?.controller.dispose();
+    unmountAllPanels();
   },
   getCommandsModule() {
     return {

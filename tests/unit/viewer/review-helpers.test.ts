@@ -42,6 +42,16 @@ describe('time left', () => {
     expect(checked[0].estimate!).toBeLessThan(1.5 * checked[0].actual);
   });
 
+  it('is not thrown by slow first slices (code not yet compiled): it goes by the recent gaps', () => {
+    const est = new TimeLeftEstimator(new Map([[1, { slices: [0], area: 1000 }]]), 21);
+    est.begin(0);
+    // 20 slices above the reference, area steady: the first two take 600 ms, the rest 100 ms.
+    const at = [600, 1200, 1300, 1400, 1500, 1600];
+    at.forEach((t, i) => est.slice(1, i + 1, 1000, t));
+    const left = est.secondsLeft(1600)!;
+    expect(left).toBeCloseTo(1.4, 5); // 14 slices left at 100 ms
+  });
+
   it('says nothing until a slice is timed from the start of segmenting', () => {
     const est = new TimeLeftEstimator(new Map([[1, { slices: [5], area: 100 }]]), 10);
     expect(est.secondsLeft(100)).toBeUndefined();

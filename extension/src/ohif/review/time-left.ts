@@ -5,8 +5,9 @@
  * Instead each stretch of slices a label may cover is predicted from what the run shows: a
  * stretch that may stop ends where the shrinking mask area reaches zero, a stretch not begun
  * yet is expected to be as long (relatively) as the ones already finished. Time per slice is
- * measured from when the engine starts segmenting (begin), so the start-up (worker, models)
- * does not count.
+ * the median of the last few gaps between slices (from when the engine starts segmenting,
+ * begin, until there are gaps), so neither the start-up (worker, models) nor the first, slow
+ * slices (before the JavaScript engine has compiled the hot code) count for long.
  */
 
 interface Part {
@@ -45,6 +46,7 @@ export class TimeLeftEstimator {
   private beganAt?: number;
   private lastAt?: number;
   private seen = 0;
+  private readonly gaps: number[] = [];
 
   /** references: per label value (in the order the engine runs them), its reference slices and their mean area (voxels). */
   constructor(references: ReadonlyMap<number, { slices: readonly number[]; area: number }>, depth: number) {
@@ -65,6 +67,7 @@ export class TimeLeftEstimator {
     this.parts[index].areas.push(area);
     if (this.parts[index].areas.length >= this.parts[index].slices.length) this.parts[index].finished = true;
     this.beganAt ??= t;
+    if (this.lastAt !== undefined) this.gaps.push(t - this.lastAt);
     this.lastAt = t;
     this.seen++;
   }
@@ -72,7 +75,8 @@ export class TimeLeftEstimator {
   /** Seconds left, or undefined until a slice has been timed. */
   secondsLeft(t: number): number | undefined {
     if (!this.seen || this.beganAt === undefined || this.lastAt === undefined || this.lastAt <= this.beganAt) return undefined;
-    const perSlice = (this.lastAt - this.beganAt) / this.seen;
+    const recent = this.gaps.slice(-5).sort((a, b) => a - b);
+    const perSlice = recent.length >= 2 ? recent[recent.length >> 1] : (this.lastAt - this.beganAt) / this.seen;
     const sinceLast = Math.max(0, t - this.lastAt);
     return Math.max(0, (this.slicesLeft() * perSlice - sinceLast) / 1000);
   }
