@@ -242,6 +242,7 @@ export class FakeHost implements ViewerHost {
   nextFrame(fn: () => void): void {
     queueMicrotask(fn);
   }
+  async yieldToViewer(): Promise<void> {}
   async forEachSlice(count: number, step: (k: number) => void): Promise<void> {
     for (let k = 0; k < count; k++) step(k);
   }

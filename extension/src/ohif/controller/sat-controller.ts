@@ -91,6 +91,7 @@ export class SatController {
       const painted = await this.paintedSlices(drawn, len, depth);
       this.checkCancelled(attempt);
       const { corrections, current } = t ? await this.correctionsOf(t) : { corrections: [], current: new Uint8Array(len * depth) };
+      await this.host.yieldToViewer();
       const plan = planReferences(drawn, corrections, grid, painted);
       if (!plan.labels.length) {
         throw new Error(corrections.length
@@ -101,14 +102,17 @@ export class SatController {
       this.stateStore.set({ sliceNumbers: series.sliceNumbers, progress: { fraction: 0, stage: 'Loading the series…' } });
       const pixels = await series.loadImage((d, n) => this.stage(`Loading slice ${d} of ${n}`));
       this.checkCancelled(attempt);
+      await this.host.yieldToViewer();
       if (!t) t = created = await this.createTracked(series, drawing, labels, len * depth);
       for (const l of labels) t.labelmap.setSegment(l.value, { label: l.tissue ? tissueLabel(l.tissue) : l.segmentName, color: t.labelmap.segmentColor(l.value) ? undefined : resultColor(drawing, l.value) });
       this.checkCancelled(attempt);
+      await this.host.yieldToViewer();
       const before = { corrections: t.corrections, view: t.view, accepted: t.accepted, dirty: t.dirty, producedAtDirty: slicesOf(t.produced, len, t.dirty, depth) };
       t.dirty = new Set(); // edits made while the run writes are kept for the next one
       writer = new ResultWriter(t.labelmap, current, len, new Set(plan.correctedSlices), this.host.nextFrame);
       const result = await this.runEngine(attempt, series, pixels, plan, labels, writer);
       this.checkCancelled(attempt);
+      await this.host.yieldToViewer();
       const final = applyCorrections(result.labels.data, plan, grid);
       await writer.finish(final, this.host.forEachSlice);
       const view = await buildResultView({ segmentationId: t.labelmap.segmentationId, final, sliceLength: len, depth, plan, engine: result, labels, sliceNumbers: series.sliceNumbers, forEachSlice: this.host.forEachSlice });

@@ -98,4 +98,6 @@ export interface ViewerHost {
   nextFrame(fn: () => void): void;
   /** step(k) for every slice, giving the main thread back between chunks. */
   forEachSlice(count: number, step: (k: number) => void): Promise<void>;
+  /** Gives the main thread back to the viewer if the tool has held it for a while. */
+  yieldToViewer(): Promise<void>;
 }

@@ -12,7 +12,7 @@ import { startEngineWorker } from './engine-worker';
 import { findDrawing, readLabelmapVolume } from './labelmaps';
 import { showSeriesSlice } from './navigation';
 import type { OhifManagers } from './ohif-types';
-import { forEachSliceYielding } from './main-thread';
+import { forEachSliceYielding, yieldIfDue } from './main-thread';
 import { loadSeriesPixels } from './pixels';
 import { createResultLabelmap } from './result-labelmap';
 import { activeSeriesLayout } from './series';
@@ -39,6 +39,7 @@ export function createOhifHost(managers: OhifManagers): ViewerHost {
     now: () => performance.now(),
     nextFrame: (fn) => void requestAnimationFrame(() => fn()),
     forEachSlice: forEachSliceYielding,
+    yieldToViewer: yieldIfDue,
   };
 }
 
