@@ -12,11 +12,12 @@ import { describeTissue, suggestTissue, tissueNameProblem } from '../../../exten
  */
 function simulate(): { t: number; estimate?: number; actual: number }[] {
   const depth = 40;
-  const est = new TimeLeftEstimator(new Map([[1, { slices: [12], area: 4000 }]]), depth);
+  const est = new TimeLeftEstimator(new Map([[1, { slices: [12], area: 4000 }]]), depth, [1, 1, 1]);
   const order = [...Array.from({ length: 7 }, (_, i) => 11 - i), ...Array.from({ length: 8 }, (_, i) => 13 + i)]; // 11..5, 13..20
   const area = (k: number) => (k < 12 ? 4000 * (k - 4) / 8 : 4000 * (21 - k) / 9);
   const start = 3000;
-  const end = start + order.length * 200;
+  // After the last slice: the label's finishing work, a fifth of the series' slice times.
+  const end = start + order.length * 200 + 0.2 * depth * 200;
   const out: { t: number; estimate?: number; actual: number }[] = [];
   est.begin(start);
   order.forEach((k, i) => {
@@ -43,17 +44,28 @@ describe('time left', () => {
   });
 
   it('is not thrown by slow first slices (code not yet compiled): it goes by the recent gaps', () => {
-    const est = new TimeLeftEstimator(new Map([[1, { slices: [0], area: 1000 }]]), 21);
+    const est = new TimeLeftEstimator(new Map([[1, { slices: [0], area: 5000 }]]), 21, [1, 1, 1]);
     est.begin(0);
     // 20 slices above the reference, area steady: the first two take 600 ms, the rest 100 ms.
     const at = [600, 1200, 1300, 1400, 1500, 1600];
-    at.forEach((t, i) => est.slice(1, i + 1, 1000, t));
+    at.forEach((t, i) => est.slice(1, i + 1, 5000, t));
     const left = est.secondsLeft(1600)!;
-    expect(left).toBeCloseTo(1.4, 5); // 14 slices left at 100 ms
+    expect(left).toBeCloseTo(1.4 + 0.42, 5); // 14 slices left at 100 ms, and the finishing work (a fifth of 21 slices)
+  });
+
+  it('a tube that keeps its area (an aorta) is expected to reach the end once it has gone past the size of a ball', () => {
+    // Area 100 px at 1 mm: a ball of that size reaches ~6 slices. The tube goes on: from slice 10
+    // on, the rest of the 40-slice stretch is expected.
+    const est = new TimeLeftEstimator(new Map([[1, { slices: [0], area: 100 }]]), 41, [1, 1, 1]);
+    est.begin(0);
+    for (let k = 1; k <= 3; k++) est.slice(1, k, 100, k);
+    expect(est.slicesLeft()).toBe(3);
+    for (let k = 4; k <= 10; k++) est.slice(1, k, 100, k);
+    expect(est.slicesLeft()).toBe(30);
   });
 
   it('says nothing until a slice is timed from the start of segmenting', () => {
-    const est = new TimeLeftEstimator(new Map([[1, { slices: [5], area: 100 }]]), 10);
+    const est = new TimeLeftEstimator(new Map([[1, { slices: [5], area: 100 }]]), 10, [1, 1, 1]);
     expect(est.secondsLeft(100)).toBeUndefined();
     est.begin(100);
     expect(est.secondsLeft(150)).toBeUndefined();

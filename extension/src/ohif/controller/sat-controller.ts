@@ -309,7 +309,7 @@ export class SatController {
     const depth = geometry.dims[2];
     const len = geometry.dims[0] * geometry.dims[1];
     const references = new Map(plan.labels.map((v) => [v, reference(plan, v, len)]));
-    const estimator = new TimeLeftEstimator(references, depth);
+    const estimator = new TimeLeftEstimator(references, depth, geometry.spacing);
     const liveCells: StripCell[] = Array.from({ length: depth }, (_, k) =>
       plan.correctedSlices.includes(k) ? { kind: 'reference', why: 'corrected' } : plan.drawnSlices.includes(k) ? { kind: 'reference', why: 'drawn' } : { kind: 'pending' },
     );
