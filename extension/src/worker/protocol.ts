@@ -12,9 +12,13 @@ export type ToWorker = {
   sliceNames?: string[];
 };
 
+/**
+ * at: when the worker sent it (ms since the epoch, performance.timeOrigin + performance.now()),
+ * so the time-left estimate is not thrown by messages waiting behind a busy main thread.
+ */
 export type FromWorker =
-  | { type: 'backend'; kind: 'embedded' | 'learned' | 'mixed'; encoder: string; segmenter: string; device: string; why: string }
+  | { type: 'backend'; kind: 'embedded' | 'learned' | 'mixed'; encoder: string; segmenter: string; device: string; why: string; at?: number }
   | { type: 'progress'; progress: Progress }
-  | { type: 'slice'; label: number; k: number; mask: Uint8Array; confidence: number }
+  | { type: 'slice'; label: number; k: number; mask: Uint8Array; confidence: number; at?: number }
   | { type: 'done'; result: SegmentationResult }
   | { type: 'error'; name: string; message: string };

@@ -14,6 +14,8 @@ import { configureOrtRuntime } from './ort-runtime';
 import type { FromWorker, ToWorker } from './protocol';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
+/** The same clock as the page's (ms since the epoch). */
+const now = () => performance.timeOrigin + performance.now();
 const stage = (text: string) => post({ type: 'progress', progress: { fraction: 0, stage: text, done: 0, total: 0 } });
 
 self.onmessage = async (ev: MessageEvent<ToWorker>) => {
@@ -44,17 +46,17 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
     if (learned?.segmenter) backends.segmenter = learned.segmenter;
     const hasGpu = typeof navigator !== 'undefined' && 'gpu' in navigator;
     let reported = backendReport(backends, learned, choice.notes, threads, hasGpu);
-    post(reported);
+    post({ ...reported, at: now() });
     // A session that fell back from WebGPU to WASM mid-series (lost device) is reported again, so the panel stays true.
     const reportIfChanged = () => {
-      const now = backendReport(backends, learned, choice.notes, threads, hasGpu);
-      if (JSON.stringify(now) !== JSON.stringify(reported)) post((reported = now));
+      const current = backendReport(backends, learned, choice.notes, threads, hasGpu);
+      if (JSON.stringify(current) !== JSON.stringify(reported)) post((reported = current));
     };
     const result = await segmentVolume(
       { image: msg.image, referenceMask: msg.referenceMask, labels: msg.labels, backends },
       {
         onProgress: (progress) => { if (learned) reportIfChanged(); post({ type: 'progress', progress }); },
-        onSlice: (s) => { const mask = s.mask.slice(); post({ type: 'slice', ...s, mask }, [mask.buffer]); },
+        onSlice: (s) => { const mask = s.mask.slice(); post({ type: 'slice', ...s, mask, at: now() }, [mask.buffer]); },
       },
     );
     post({ type: 'done', result }, [result.labels.data.buffer]);

@@ -53,7 +53,7 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
     },
     {
       backend: (m) => {
-        estimator.begin(host.now()); // the worker reports its backends right before it starts segmenting
+        estimator.begin(m.at ?? host.now()); // the worker reports its backends right before it starts segmenting
         store.set({ backend: { kind: m.kind, encoder: m.encoder, segmenter: m.segmenter, device: m.device, why: m.why } });
       },
       progress: (p) => (p.fraction === 0 && p.stage ? input.stage(p.stage) : undefined),
@@ -61,7 +61,7 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
         writer.stream(m.k, m.label, m.mask);
         let area = 0;
         for (let i = 0; i < m.mask.length; i++) area += m.mask[i] ? 1 : 0;
-        estimator.slice(m.label, m.k, area, host.now());
+        estimator.slice(m.label, m.k, area, m.at ?? host.now());
         liveCells[m.k] = cellWithSlice(liveCells[m.k], area > 0, m.confidence);
         store.set({ liveCells: liveCells.slice() });
         progressNow(`Segmenting ${nameOf(m.label)}: slice ${sliceNumbers[m.k]}`);

@@ -92,7 +92,7 @@ export interface ViewerHost {
   notify(message: string, kind: NoticeKind): void;
   showPanel(): void;
   startWorker(): EngineWorker;
-  /** Milliseconds, monotonic. */
+  /** Milliseconds since the epoch, on the clock the worker stamps its messages with. */
   now(): number;
   /** Runs fn on the next frame (batches viewer updates). */
   nextFrame(fn: () => void): void;

@@ -36,7 +36,7 @@ export function createOhifHost(managers: OhifManagers): ViewerHost {
     },
     showPanel: () => context().services.panelService?.activatePanel(PANEL_ID, true),
     startWorker: startEngineWorker,
-    now: () => performance.now(),
+    now: () => performance.timeOrigin + performance.now(),
     nextFrame: (fn) => void requestAnimationFrame(() => fn()),
     forEachSlice: forEachSliceYielding,
     yieldToViewer: yieldIfDue,
