@@ -5,9 +5,8 @@
  * Instead each stretch of slices a label may cover is predicted from what the run shows: a
  * stretch that may stop ends where the shrinking mask area reaches zero, a stretch not begun
  * yet is expected to be as long (relatively) as the ones already finished. Time per slice is
- * the median of the last few gaps between slices (from when the engine starts segmenting,
- * begin, until there are gaps), so neither the start-up (worker, models) nor the first, slow
- * slices (before the JavaScript engine has compiled the hot code) count for long. After its
+ * the median of the last few gaps between slices (stamped by the worker), so neither the
+ * start-up (worker, models) nor the first, slow slices count. After its
  * last slice each label still takes a while (3D clean-up, masks brought back to full
  * resolution): about the time of a fifth of the series' slices, measured on the CT of the e2e.
  */
@@ -92,11 +91,14 @@ export class TimeLeftEstimator {
     this.seen++;
   }
 
-  /** Seconds left, or undefined until a slice has been timed. */
+  /**
+   * Seconds left, or undefined until three slices have come (the first ones are slow while the
+   * JavaScript engine compiles the hot code: a time from them would be several times too long).
+   */
   secondsLeft(t: number): number | undefined {
-    if (!this.seen || this.beganAt === undefined || this.lastAt === undefined || this.lastAt <= this.beganAt) return undefined;
+    if (this.gaps.length < 2 || this.lastAt === undefined) return undefined;
     const recent = this.gaps.slice(-5).sort((a, b) => a - b);
-    const perSlice = recent.length >= 3 ? recent[(recent.length - 1) >> 1] : this.gaps.length ? this.gaps[this.gaps.length - 1] : (this.lastAt - this.beganAt) / this.seen;
+    const perSlice = recent.length >= 3 ? recent[(recent.length - 1) >> 1] : this.gaps[this.gaps.length - 1];
     const sinceLast = Math.max(0, t - this.lastAt);
     return Math.max(0, ((this.slicesLeft() + this.tailSlices()) * perSlice - sinceLast) / 1000);
   }
