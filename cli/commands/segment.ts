@@ -126,7 +126,7 @@ export const segmentCommand: Command = {
     }
     if (onProgress.used) process.stderr.write('\n');
 
-    const notes: string[] = [];
+    const notes: string[] = [...target.notes]; // what the reader assumed (e.g. a missing PixelSpacing)
     if (out) {
       if (isSegPath(out)) {
         const seg = encodeSegOutput(result, target.dicom!, segmentsSpec);

@@ -23,6 +23,8 @@ export interface LoadedImage {
   image: ImageVolume;
   format: 'nifti' | 'dicom' | 'png' | 'jpeg';
   dicom?: { instances: DicomInstanceMeta[]; seriesInstanceUID: string };
+  /** What the reader assumed and the user should be told (e.g. a PixelSpacing it took as 1 mm). */
+  notes: string[];
 }
 
 /** Node's native gunzip is several times faster than the portable one for large volumes. */
@@ -85,21 +87,21 @@ export async function loadImage(p: string): Promise<LoadedImage> {
       const files = readFolderFiles(p);
       if (files.length === 0) throw new UsageError(`image folder ${p} is empty; give a folder holding one DICOM series.`);
       const s = await readDicomSeries(files);
-      return { image: s.volume, format: 'dicom', dicom: { instances: s.instances, seriesInstanceUID: s.seriesInstanceUID } };
+      return { image: s.volume, format: 'dicom', dicom: { instances: s.instances, seriesInstanceUID: s.seriesInstanceUID }, notes: s.notes };
     }
     const bytes = readBytes(p, 'image');
     const kind = kindOf(p);
     const name = path.basename(p);
     if (kind === 'nifti') {
       const v = readNifti(gunzipped(bytes, name), name);
-      const image = niftiToImage(v, 'OT');
+      const image = niftiToImage(v, 'OT', name);
       image.modality = guessModality(image.data);
-      return { image, format: 'nifti' };
+      return { image, format: 'nifti', notes: [] };
     }
-    if (kind === 'png' || kind === 'jpeg') return { image: rasterToImage(decodeRaster(bytes, name)), format: kind };
+    if (kind === 'png' || kind === 'jpeg') return { image: rasterToImage(decodeRaster(bytes, name)), format: kind, notes: [] };
     if (bytes.length > 132 && String.fromCharCode(bytes[128], bytes[129], bytes[130], bytes[131]) === 'DICM') {
       const s = await readDicomSeries([{ name, bytes }]);
-      return { image: s.volume, format: 'dicom', dicom: { instances: s.instances, seriesInstanceUID: s.seriesInstanceUID } };
+      return { image: s.volume, format: 'dicom', dicom: { instances: s.instances, seriesInstanceUID: s.seriesInstanceUID }, notes: s.notes };
     }
     throw new UsageError(`image ${name}: unsupported file type; use NIfTI (.nii, .nii.gz), a DICOM series folder, PNG or JPEG.`);
   } catch (e) {
@@ -108,10 +110,9 @@ export async function loadImage(p: string): Promise<LoadedImage> {
   }
 }
 
-/** A DICOM series folder's grid and instances, without decoding its pixels. */
+/** A DICOM series' grid and instances, without decoding its pixels: a folder, or one (Enhanced multi-frame) file. */
 export async function loadSeriesGeometry(dir: string): Promise<DicomSeriesGeometry> {
-  if (!statOrRefuse(dir, 'series').isDirectory()) throw new UsageError(`series ${dir} is not a folder; give the folder that holds the DICOM series.`);
-  const files = readFolderFiles(dir);
+  const files = statOrRefuse(dir, 'series').isDirectory() ? readFolderFiles(dir) : [{ name: path.basename(dir), bytes: readBytes(dir, 'series') }];
   if (files.length === 0) throw new UsageError(`series folder ${dir} is empty.`);
   try {
     return await readDicomSeriesGeometry(files);

@@ -2,13 +2,19 @@
  * Reads a DICOM Segmentation (BINARY, FRACTIONAL and LABELMAP) into per-segment masks. Frames
  * are placed on the source series by Referenced SOP Instance UID when the source is given,
  * else by Image Position (Patient); without a source, onto the SEG's own frame geometry.
+ * The file is checked first (seg-header.ts, seg-frames.ts): a damaged SEG is refused, never
+ * read into different masks.
  */
 import * as dcmjs from 'dcmjs';
-import { DicomInstanceMeta, Geometry } from '../engine/image/types';
+import { Geometry } from '../engine/image/types';
+import type { DicomSliceMeta } from '../formats/dicom-file';
 import { InputError } from '../engine/api-types';
-import { checkPlacement, directionOf, planeStackGeometry, sameInPlaneDirections, sliceAt, SlicePlacement } from '../geometry';
-import { items, valuesOf } from './dicom-values';
-import { sourceGeometry } from './source-frames';
+import { directionOf, planeStackGeometry, sameInPlaneDirections, sliceAt } from '../geometry';
+import { items } from './dicom-values';
+import { checkSegHeader } from './seg-header';
+import { segFrames } from './seg-frames';
+import { segFramePixels } from './seg-pixels';
+import { sourceGeometry, sourceKey } from './source-frames';
 import { Code } from './codes';
 
 export interface ReadSegment {
@@ -36,64 +42,50 @@ export interface ReadSegResult {
 
 type DS = Record<string, unknown>;
 
-export function readSeg(bytes: Uint8Array, source?: DicomInstanceMeta[], name = 'SEG file'): ReadSegResult {
+export function readSeg(bytes: Uint8Array, source?: DicomSliceMeta[], name = 'SEG file'): ReadSegResult {
   if (bytes.length < 132 || String.fromCharCode(bytes[128], bytes[129], bytes[130], bytes[131]) !== 'DICM') throw new InputError(`${name} is not a DICOM Part 10 file.`);
   let ds: DS;
+  let transferSyntax: string;
   try {
     const d = dcmjs.data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     ds = dcmjs.data.DicomMetaDictionary.naturalizeDataset(d.dict);
+    transferSyntax = String((d.meta as Record<string, { Value?: unknown[] }>)['00020010']?.Value?.[0] ?? '1.2.840.10008.1.2');
   } catch (e) {
     throw new InputError(`${name} is a damaged DICOM file (${(e as Error).message}).`);
   }
-  if (String(ds.SOPClassUID) !== '1.2.840.10008.5.1.4.1.1.66.4' && String(ds.Modality) !== 'SEG') throw new InputError(`${name} is not a Segmentation (SOP Class ${String(ds.SOPClassUID)}).`);
-  const rows = Number(ds.Rows);
-  const cols = Number(ds.Columns);
-  const nFrames = Number(ds.NumberOfFrames ?? 1);
-  const type = String(ds.SegmentationType ?? 'BINARY');
+  const header = checkSegHeader(ds, bytes, transferSyntax, name);
+  const { rows, columns: cols, type } = header;
+  const frames = segFrames(ds, header, name);
+  const frameBits = segFramePixels(ds, header, name);
   const shared = items(ds.SharedFunctionalGroupsSequence)[0] ?? {};
-  const perFrame = items(ds.PerFrameFunctionalGroupsSequence);
-  if (perFrame.length !== nFrames) throw new InputError(`${name} describes ${perFrame.length} frames but holds ${nFrames}.`);
-  const group = (f: DS, key: string) => items(f[key])[0] ?? items(shared[key])[0] ?? {};
-  const frames = perFrame.map((f, fi) => {
-    const src = items(items(group(f, 'DerivationImageSequence').SourceImageSequence)[0]);
-    const placement: SlicePlacement = {
-      id: String(fi),
-      label: `${name}: frame ${fi + 1}`,
-      position: valuesOf(group(f, 'PlanePositionSequence').ImagePositionPatient),
-      orientation: valuesOf(group(f, 'PlaneOrientationSequence').ImageOrientationPatient),
-      rows: ds.Rows,
-      columns: ds.Columns,
-      pixelSpacing: valuesOf(group(f, 'PixelMeasuresSequence').PixelSpacing),
-    };
-    return {
-      segment: Number(group(f, 'SegmentIdentificationSequence').ReferencedSegmentNumber ?? 0),
-      placement,
-      checked: checkPlacement(placement),
-      sourceUID: src.length ? String(src[0].ReferencedSOPInstanceUID ?? '') : '',
-    };
-  });
-  const frameBits = framePixels(ds, rows, cols, nFrames, type, name);
+  const refSeries = items(ds.ReferencedSeriesSequence)[0];
+  const referencedSeries = refSeries ? String(refSeries.SeriesInstanceUID ?? '') : undefined;
 
   // Output grid: the source series when given, else the SEG's own frame positions.
   let grid: Geometry;
   let sliceOf: (fi: number) => number;
   if (source && source.length) {
     const series = sourceGeometry(source);
-    const byUid = new Map(series.slices.map((s, k) => [s.instance.sopInstanceUID, k]));
+    const givenSeries = String(source[0].dataset.SeriesInstanceUID ?? '');
+    if (referencedSeries && givenSeries && referencedSeries !== givenSeries)
+      throw new InputError(`${name} segments series ${referencedSeries} (its ReferencedSeriesSequence), but the given series is ${givenSeries}; give the series it was made on.`);
+    const byKey = new Map(series.slices.map((s, k) => [sourceKey(s.instance), k]));
     grid = series.grid;
     if (grid.dims[0] !== cols || grid.dims[1] !== rows) throw new InputError(`${name} has ${cols}×${rows} frames but the series images are ${grid.dims[0]}×${grid.dims[1]}.`);
     sliceOf = (fi) => {
       const f = frames[fi];
       if (!sameInPlaneDirections(directionOf(f.checked), grid.direction)) throw new InputError(`${f.placement.label} is oriented differently from the given series; it does not belong to it.`);
-      const byRef = f.sourceUID ? byUid.get(f.sourceUID) : undefined;
+      const byRef = f.sourceUID ? byKey.get(sourceKey({ sopInstanceUID: f.sourceUID, frameNumber: f.sourceFrame })) : undefined;
       if (byRef !== undefined) return byRef;
       const k = sliceAt(series, f.checked.position);
       if (k === undefined) throw new InputError(`${f.placement.label} (at ${f.checked.position.map((v) => v.toFixed(2)).join(', ')} mm) matches no image of the given series.`);
       return k;
     };
   } else {
-    const spacing = Number(items(shared.PixelMeasuresSequence)[0]?.SpacingBetweenSlices ?? group(perFrame[0] ?? {}, 'PixelMeasuresSequence').SpacingBetweenSlices);
-    const stack = planeStackGeometry(frames.map((f) => f.placement), { spacing, missingPixelSpacing: { assume: [1, 1], why: 'pixels were taken as 1×1 mm' } });
+    if (frames.some((f) => !f.checked.pixelSpacing))
+      throw new InputError(`${name} has no PixelMeasuresSequence with PixelSpacing (0028,0030), so its size in millimetres is unknown; give its source series (--series) to place it on.`);
+    const spacing = Number(items(shared.PixelMeasuresSequence)[0]?.SpacingBetweenSlices ?? items(items(ds.PerFrameFunctionalGroupsSequence)[0]?.PixelMeasuresSequence)[0]?.SpacingBetweenSlices);
+    const stack = planeStackGeometry(frames.map((f) => f.placement), { spacing });
     grid = stack.grid;
     sliceOf = (fi) => stack.sliceOf[fi];
   }
@@ -124,51 +116,14 @@ export function readSeg(bytes: Uint8Array, source?: DicomInstanceMeta[], name = 
     if (!s) throw new InputError(`${name}: frame ${fi + 1} refers to segment ${f.segment}, which is not described.`);
     for (let i = 0; i < sliceLen; i++) if (values[i] && !s.mask[k * sliceLen + i]) (s.mask[k * sliceLen + i] = 1), s.voxels++;
   });
-  const refSeries = items(ds.ReferencedSeriesSequence)[0];
   return {
     grid,
     segmentationType: type,
     segments,
     sopInstanceUID: String(ds.SOPInstanceUID ?? ''),
     seriesInstanceUID: String(ds.SeriesInstanceUID ?? ''),
-    referencedSeriesInstanceUID: refSeries ? String(refSeries.SeriesInstanceUID ?? '') : undefined,
+    referencedSeriesInstanceUID: referencedSeries,
   };
-}
-
-/** Returns a function giving frame i as 0/1 (or label values for LABELMAP). */
-function framePixels(ds: DS, rows: number, cols: number, nFrames: number, type: string, name: string): (i: number) => Uint8Array | Uint16Array {
-  const raw = ds.PixelData as ArrayBuffer | ArrayBuffer[] | undefined;
-  if (!raw) throw new InputError(`${name} has no pixel data.`);
-  const buffers = Array.isArray(raw) ? raw : [raw];
-  if (buffers.length > 1 && buffers.length === nFrames) throw new InputError(`${name} has compressed (encapsulated) frames, which this reader does not decode yet.`);
-  const bytes = new Uint8Array(buffers[0]);
-  const sliceLen = rows * cols;
-  const bits = Number(ds.BitsAllocated ?? 1);
-  if (type === 'BINARY' || bits === 1) {
-    if (bytes.length * 8 < sliceLen * nFrames) throw new InputError(`${name}: pixel data is shorter than ${nFrames} frames.`);
-    return (f) => {
-      const out = new Uint8Array(sliceLen);
-      let bit = f * sliceLen;
-      for (let i = 0; i < sliceLen; i++, bit++) out[i] = (bytes[bit >> 3] >> (bit & 7)) & 1;
-      return out;
-    };
-  }
-  if (type === 'FRACTIONAL') {
-    const max = Number(ds.MaximumFractionalValue ?? 255);
-    return (f) => {
-      const out = new Uint8Array(sliceLen);
-      for (let i = 0; i < sliceLen; i++) out[i] = bytes[f * sliceLen + i] * 2 >= max && bytes[f * sliceLen + i] > 0 ? 1 : 0;
-      return out;
-    };
-  }
-  if (type === 'LABELMAP') {
-    if (bits === 16) {
-      const v = new Uint16Array(bytes.buffer, bytes.byteOffset, sliceLen * nFrames);
-      return (f) => v.slice(f * sliceLen, (f + 1) * sliceLen);
-    }
-    return (f) => bytes.slice(f * sliceLen, (f + 1) * sliceLen);
-  }
-  throw new InputError(`${name}: segmentation type ${type} is not supported.`);
 }
 
 function code(item: DS | undefined): Code | undefined {

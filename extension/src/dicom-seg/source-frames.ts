@@ -3,44 +3,51 @@
  * slice's position is matched to an instance's Image Position (Patient) with the shared
  * series-geometry rules, never by array index, so the instances may come in any order.
  */
-import { DicomInstanceMeta, Geometry } from '../engine/image/types';
+import { Geometry } from '../engine/image/types';
+import type { DicomSliceMeta } from '../formats/dicom-file';
 import { voxelToWorld } from '../engine/image/geometry';
 import { InputError } from '../engine/api-types';
 import { sameInPlaneDirections, samePixelSpacing, seriesGeometry, SeriesGeometry, sliceAt, SlicePlacement } from '../geometry';
 
 export interface SourceSlice {
-  instance: DicomInstanceMeta;
+  instance: DicomSliceMeta;
   /** Slice index k of the label map. */
   k: number;
   /** 1-based position index along the slice normal (the dimension index of this plane). */
   positionIndex: number;
 }
 
-export function checkOneSeries(source: DicomInstanceMeta[]): void {
+export function checkOneSeries(source: DicomSliceMeta[]): void {
   if (source.length === 0) throw new InputError('no source images were given for the Segmentation.');
   const series = new Set(source.map((s) => String(s.dataset.SeriesInstanceUID ?? '')));
   if (series.size > 1) throw new InputError(`the source images come from ${series.size} series; a Segmentation refers to one source series.`);
-  const uids = new Set(source.map((s) => s.sopInstanceUID));
-  if (uids.size !== source.length) throw new InputError('the source series lists the same SOP Instance UID twice.');
+  // Frames of one multi-frame image share its SOP Instance UID; each (instance, frame) once.
+  const keys = new Set(source.map(sourceKey));
+  if (keys.size !== source.length) throw new InputError('the source series lists the same image (SOP Instance UID and frame) twice.');
   if (source.some((s) => !s.sopInstanceUID)) throw new InputError('a source image has no SOP Instance UID; it cannot be referenced.');
   if (!String(source[0].dataset.SeriesInstanceUID ?? '').trim())
     throw new InputError('the source series has no Series Instance UID (an anonymiser blanked it?); a Segmentation must reference its series. Give the series UIDs back (e.g. re-export it from the PACS) and try again.');
 }
 
 /** The source series as one checked stack (the shared series-geometry rules). */
-export function sourceGeometry(source: DicomInstanceMeta[]): SeriesGeometry<SourcePlacement> {
+export function sourceGeometry(source: DicomSliceMeta[]): SeriesGeometry<SourcePlacement> {
   return seriesGeometry(source.map(sourcePlacement));
 }
 
 export interface SourcePlacement extends SlicePlacement {
-  instance: DicomInstanceMeta;
+  instance: DicomSliceMeta;
 }
 
-function sourcePlacement(s: DicomInstanceMeta): SourcePlacement {
+/** How a source image is looked up: its SOP Instance UID, and its frame in a multi-frame image. */
+export function sourceKey(s: { sopInstanceUID: string; frameNumber?: number }): string {
+  return s.frameNumber === undefined ? s.sopInstanceUID : `${s.sopInstanceUID}#${s.frameNumber}`;
+}
+
+function sourcePlacement(s: DicomSliceMeta): SourcePlacement {
   return {
     instance: s,
-    id: s.sopInstanceUID,
-    label: `source image ${s.instanceNumber !== undefined ? `instance ${s.instanceNumber}` : s.sopInstanceUID}`,
+    id: sourceKey(s),
+    label: `source image ${s.instanceNumber !== undefined ? `instance ${s.instanceNumber}` : s.sopInstanceUID}${s.frameNumber !== undefined ? `, frame ${s.frameNumber}` : ''}`,
     position: s.imagePositionPatient,
     orientation: s.imageOrientationPatient,
     rows: s.rows,
@@ -50,7 +57,7 @@ function sourcePlacement(s: DicomInstanceMeta): SourcePlacement {
 }
 
 /** Maps every slice of `grid` to a source instance; refuses when the geometry does not match. */
-export function mapSlicesToSource(grid: Geometry, source: DicomInstanceMeta[]): SourceSlice[] {
+export function mapSlicesToSource(grid: Geometry, source: DicomSliceMeta[]): SourceSlice[] {
   checkOneSeries(source);
   const series = sourceGeometry(source);
   const f = series.slices[0].instance;

@@ -6,19 +6,21 @@
  * left out, and the frames' bits are packed as one stream. dcmjs only serialises.
  */
 import * as dcmjs from 'dcmjs';
-import { DicomInstanceMeta, Geometry, LabelVolume } from '../engine/image/types';
+import { Geometry, LabelVolume } from '../engine/image/types';
+import type { DicomSliceMeta } from '../formats/dicom-file';
 import { InputError } from '../engine/api-types';
 import { SegmentDescription, segmentItem, codeItem, SAT_ALGORITHM } from './segment-description';
 import { mapSlicesToSource } from './source-frames';
 import { newUid } from './uid';
 import { dicomDate, dicomTime, formatDS } from './dicom-values';
+import { checkSingleValuedText, chooseTextEncoding, TextEncoding, textValues, withTextEncoding } from './text-encoding';
 
 export const SEG_SOP_CLASS = '1.2.840.10008.5.1.4.1.1.66.4';
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 
 export interface BinarySegInput {
-  /** The source series' instances, in any order. */
-  source: DicomInstanceMeta[];
+  /** The source series' images, in any order: one per file, or the frames of an Enhanced CT/MR image. */
+  source: DicomSliceMeta[];
   /** Label map on the source series grid (from readDicomSeries or resampled onto it). */
   labels?: LabelVolume;
   /**
@@ -66,6 +68,8 @@ const PATIENT_STUDY = [
 export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
   const { source, segments } = input;
   const warnings: string[] = [];
+  if (input.seriesDescription !== undefined) checkSingleValuedText('the series description', input.seriesDescription);
+  if (input.contentCreatorName !== undefined) checkSingleValuedText('the content creator name', input.contentCreatorName);
   if (!input.labels === !input.masks) throw new InputError('give either a label map or per-segment masks.');
   const grid: Geometry = input.labels ?? input.masks!.grid;
   const slices = mapSlicesToSource(grid, source);
@@ -221,7 +225,8 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
     ReferencedSeriesSequence: [
       {
         SeriesInstanceUID: String(first.SeriesInstanceUID ?? ''),
-        ReferencedInstanceSequence: byPosition.map((s) => ({ ReferencedSOPClassUID: s.instance.sopClassUID, ReferencedSOPInstanceUID: s.instance.sopInstanceUID })),
+        // Each instance once (the frames of a multi-frame source share one).
+        ReferencedInstanceSequence: [...new Map(byPosition.map((s) => [s.instance.sopInstanceUID, s.instance])).values()].map((m) => ({ ReferencedSOPClassUID: m.sopClassUID, ReferencedSOPInstanceUID: m.sopInstanceUID })),
       },
     ],
     SharedFunctionalGroupsSequence: [
@@ -237,6 +242,7 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
             {
               ReferencedSOPClassUID: fr.slice.instance.sopClassUID,
               ReferencedSOPInstanceUID: fr.slice.instance.sopInstanceUID,
+              ...(fr.slice.instance.frameNumber !== undefined ? { ReferencedFrameNumber: fr.slice.instance.frameNumber } : {}),
               PurposeOfReferenceCodeSequence: [codeItem({ value: '121322', scheme: 'DCM', meaning: 'Source image for image processing operation' })],
             },
           ],
@@ -248,13 +254,17 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
       SegmentIdentificationSequence: [{ ReferencedSegmentNumber: fr.segment }],
     })),
   });
+  // Text in the source's character set (PatientName "Müller^Jürgen" stays Latin-1 for an ISO_IR 100 series).
+  const encoding = chooseTextEncoding(first.SpecificCharacterSet, textValues(ds));
+  if (encoding.characterSet) ds.SpecificCharacterSet = encoding.characterSet;
+  if (encoding.warning) warnings.push(encoding.warning);
   const dimensionOrganization = input.uids ? `${input.uids.series}.1` : newUid();
   ds.DimensionOrganizationSequence = [{ DimensionOrganizationUID: dimensionOrganization }];
   ds.DimensionIndexSequence = [
     { DimensionOrganizationUID: dimensionOrganization, DimensionIndexPointer: 0x0062000b, FunctionalGroupPointer: 0x0062000a, DimensionDescriptionLabel: 'ReferencedSegmentNumber' },
     { DimensionOrganizationUID: dimensionOrganization, DimensionIndexPointer: 0x00200032, FunctionalGroupPointer: 0x00209113, DimensionDescriptionLabel: 'ImagePositionPatient' },
   ];
-  return { bytes: part10(ds, instanceUID, pixel), sopInstanceUID: instanceUID, seriesInstanceUID: seriesUID, frames: frames.length, warnings };
+  return { bytes: part10(ds, instanceUID, pixel, encoding), sopInstanceUID: instanceUID, seriesInstanceUID: seriesUID, frames: frames.length, warnings };
 }
 
 function checkSegments(segments: SegmentDescription[]): void {
@@ -269,10 +279,12 @@ function checkSegments(segments: SegmentDescription[]): void {
     if (!s.category?.value || !s.type?.value) throw new InputError(`segment "${s.label}" lacks its property category or type code.`);
     for (const c of [s.category, s.type, s.typeModifier, s.anatomicRegion]) if (c && c.scheme === 'SRT') throw new InputError(`segment "${s.label}" uses the retired SRT coding scheme; use SNOMED CT codes (scheme SCT).`);
     if (s.algorithmType !== 'MANUAL' && !s.algorithmName) throw new InputError(`segment "${s.label}" is ${s.algorithmType} but names no algorithm.`);
+    checkSingleValuedText('the segment label', s.label);
+    if (s.algorithmName) checkSingleValuedText(`the algorithm name of segment "${s.label}"`, s.algorithmName);
   }
 }
 
-function part10(ds: Record<string, unknown>, instanceUID: string, pixel: Uint8Array): Uint8Array {
+function part10(ds: Record<string, unknown>, instanceUID: string, pixel: Uint8Array, encoding: TextEncoding): Uint8Array {
   const meta = {
     FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
     MediaStorageSOPClassUID: SEG_SOP_CLASS,
@@ -283,7 +295,7 @@ function part10(ds: Record<string, unknown>, instanceUID: string, pixel: Uint8Ar
   };
   const dict = new dcmjs.data.DicomDict(dcmjs.data.DicomMetaDictionary.denaturalizeDataset(meta));
   dict.dict = dcmjs.data.DicomMetaDictionary.denaturalizeDataset(ds);
-  const head = new Uint8Array(dict.write());
+  const head = new Uint8Array(withTextEncoding(encoding, () => dict.write()));
   // Pixel Data (7FE0,0010) is the last element: append it ourselves rather than push tens of
   // megabytes through dcmjs's growing write buffer. Explicit VR LE, OB: tag, VR, 2 reserved, 4-byte length.
   if (pixel.length % 2) throw new Error('pixel data must have an even length');

@@ -6,6 +6,7 @@
 import { gunzipSync, gzipSync } from 'fflate';
 import { ImageVolume, LabelVolume, Mat3, Vec3, Geometry } from '../engine/image/types';
 import { InputError } from '../engine/api-types';
+import { checkFiniteSlices } from './voxel-checks';
 
 export interface NiftiVolume extends Geometry {
   /** The stored values, as the file's own type. */
@@ -40,7 +41,7 @@ export function readNifti(input: Uint8Array, name = 'NIfTI file'): NiftiVolume {
   else if (h1 === 540) (v2 = true), (le = true);
   else if (dv.getInt32(0, false) === 540) (v2 = true), (le = false);
   else throw new InputError(`${name} is not a NIfTI file (no NIfTI header).`);
-  const h = v2 ? header2(dv, le) : header1(dv, le);
+  const h = v2 ? header2(dv, le, name) : header1(dv, le, name);
   const n = h.dims[0] * h.dims[1] * h.dims[2];
   const bpv = bytesPer(h.datatype);
   if (!bpv) throw new InputError(`${name}: NIfTI datatype ${h.datatype} is not supported (use integer or float scalar data).`);
@@ -77,8 +78,11 @@ export function niftiValues(v: NiftiVolume): Float32Array {
   return data;
 }
 
-export function niftiToImage(v: NiftiVolume, modality: ImageVolume['modality']): ImageVolume {
-  return { dims: v.dims, spacing: v.spacing, origin: v.origin, direction: v.direction, data: niftiValues(v), channels: 1, modality };
+/** The image in its real values; NaN or infinite voxels are refused, naming the slice. */
+export function niftiToImage(v: NiftiVolume, modality: ImageVolume['modality'], name = 'NIfTI image'): ImageVolume {
+  const data = niftiValues(v);
+  checkFiniteSlices({ data, dims: v.dims }, (k) => `${name}: slice ${k + 1} of ${v.dims[2]}`);
+  return { dims: v.dims, spacing: v.spacing, origin: v.origin, direction: v.direction, data, channels: 1, modality };
 }
 
 /** Label maps must hold whole non-negative numbers below 65536. */
@@ -86,6 +90,7 @@ export function niftiToLabels(v: NiftiVolume, name = 'label map'): LabelVolume {
   const geom = { dims: v.dims, spacing: v.spacing, origin: v.origin, direction: v.direction };
   if (v.stored instanceof Uint8Array && v.slope === 1 && v.inter === 0) return { ...geom, data: v.stored };
   const values = v.slope === 1 && v.inter === 0 ? v.stored : niftiValues(v);
+  checkFiniteSlices({ data: values, dims: v.dims }, (k) => `${name}: slice ${k + 1} of ${v.dims[2]}`);
   let max = 0;
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
@@ -107,7 +112,7 @@ interface Header {
   affine: number[];
 }
 
-function header1(dv: DataView, le: boolean): Header {
+function header1(dv: DataView, le: boolean, name: string): Header {
   const dim = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => dv.getInt16(40 + 2 * i, le));
   const pixdim = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => dv.getFloat32(76 + 4 * i, le));
   const f = (o: number) => dv.getFloat32(o, le);
@@ -115,7 +120,7 @@ function header1(dv: DataView, le: boolean): Header {
     dim,
     pixdim,
     datatype: dv.getInt16(70, le),
-    voxOffset: Math.max(352, Math.round(f(108))),
+    voxOffset: f(108),
     slope: f(112),
     inter: f(116),
     qformCode: dv.getInt16(252, le),
@@ -123,10 +128,11 @@ function header1(dv: DataView, le: boolean): Header {
     quatern: [f(256), f(260), f(264)],
     qoffset: [f(268), f(272), f(276)],
     srow: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => f(280 + 4 * i)),
-  });
+    minOffset: 352,
+  }, name);
 }
 
-function header2(dv: DataView, le: boolean): Header {
+function header2(dv: DataView, le: boolean, name: string): Header {
   const i64 = (o: number) => Number(dv.getBigInt64(o, le));
   const f64 = (o: number) => dv.getFloat64(o, le);
   const dim = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => i64(16 + 8 * i));
@@ -143,7 +149,8 @@ function header2(dv: DataView, le: boolean): Header {
     quatern: [f64(352), f64(360), f64(368)],
     qoffset: [f64(376), f64(384), f64(392)],
     srow: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => f64(400 + 8 * i)),
-  });
+    minOffset: 544,
+  }, name);
 }
 
 function finishHeader(r: {
@@ -158,25 +165,57 @@ function finishHeader(r: {
   quatern: number[];
   qoffset: number[];
   srow: number[];
-}): Header {
+  /** The smallest vox_offset of a single-file NIfTI (header + extension flag). */
+  minOffset: number;
+}, name: string): Header {
   const nd = r.dim[0];
-  const dims: Vec3 = [r.dim[1] || 1, nd >= 2 ? r.dim[2] || 1 : 1, nd >= 3 ? r.dim[3] || 1 : 1];
+  if (!(nd >= 1 && nd <= 7)) throw new InputError(`${name} has dim[0] = ${nd}; a NIfTI header gives 1 to 7 dimensions: the header is damaged.`);
+  for (let i = 1; i <= nd; i++) if (!(r.dim[i] >= 1)) throw new InputError(`${name} has dimension ${i} of size ${r.dim[i]}; every dimension must be at least 1: the header is damaged.`);
+  const dims: Vec3 = [r.dim[1], nd >= 2 ? r.dim[2] : 1, nd >= 3 ? r.dim[3] : 1];
   let channels = 1;
-  for (let i = 4; i <= Math.min(7, nd); i++) channels *= r.dim[i] || 1;
-  const slope = r.slope && Number.isFinite(r.slope) ? r.slope : 1;
-  const inter = Number.isFinite(r.inter) ? r.inter : 0;
-  const px = [Math.abs(r.pixdim[1]) || 1, Math.abs(r.pixdim[2]) || 1, Math.abs(r.pixdim[3]) || 1];
+  for (let i = 4; i <= nd; i++) channels *= r.dim[i];
+  if (!Number.isFinite(r.voxOffset) || r.voxOffset < 0) throw new InputError(`${name} has an invalid vox_offset (${r.voxOffset}); the header is damaged.`);
+  // 0 (written by some tools for a single file) means right after the header.
+  const voxOffset = Math.max(r.minOffset, Math.round(r.voxOffset));
+  // scl_slope 0 (or not a number) means "no scaling" (NIfTI-1 standard), intercept included.
+  const scaled = r.slope !== 0 && Number.isFinite(r.slope);
+  const slope = scaled ? r.slope : 1;
+  const inter = scaled && Number.isFinite(r.inter) ? r.inter : 0;
+  const px = [1, 2, 3].map((i) => {
+    const v = Math.abs(r.pixdim[i]);
+    if (!Number.isFinite(v)) throw new InputError(`${name} has pixdim[${i}] = ${r.pixdim[i]}; voxel sizes must be numbers: the header is damaged.`);
+    return v || 1;
+  });
   let affine: number[];
-  if (r.sformCode > 0) affine = r.srow;
+  let which: 'sform' | 'qform' | 'pixdim';
+  if (r.sformCode > 0) (affine = r.srow), (which = 'sform');
   else if (r.qformCode > 0) {
+    which = 'qform';
     const [b, c, d] = r.quatern;
     const a = Math.sqrt(Math.max(0, 1 - (b * b + c * c + d * d)));
     const R = [a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c), 2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b), 2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b];
     const qfac = r.pixdim[0] < 0 ? -1 : 1;
     affine = [];
     for (let row = 0; row < 3; row++) affine.push(R[row * 3] * px[0], R[row * 3 + 1] * px[1], R[row * 3 + 2] * px[2] * qfac, r.qoffset[row]);
-  } else affine = [px[0], 0, 0, 0, 0, px[1], 0, 0, 0, 0, px[2], 0];
-  return { dims, channels, datatype: r.datatype, voxOffset: r.voxOffset, slope, inter, affine };
+  } else (affine = [px[0], 0, 0, 0, 0, px[1], 0, 0, 0, 0, px[2], 0]), (which = 'pixdim');
+  checkAffine(affine, which, name);
+  return { dims, channels, datatype: r.datatype, voxOffset, slope, inter, affine };
+}
+
+/** The voxel→world affine must be finite, span 3D and have perpendicular axes (our grids cannot shear). */
+function checkAffine(a: number[], which: string, name: string): void {
+  if (a.some((v) => !Number.isFinite(v))) throw new InputError(`${name} has a ${which} affine with values that are not numbers (NaN or infinite); the header is damaged.`);
+  const cols = [0, 1, 2].map((c) => [a[c], a[4 + c], a[8 + c]]);
+  const len = cols.map((c) => Math.hypot(c[0], c[1], c[2]));
+  const det =
+    cols[0][0] * (cols[1][1] * cols[2][2] - cols[1][2] * cols[2][1]) - cols[1][0] * (cols[0][1] * cols[2][2] - cols[0][2] * cols[2][1]) + cols[2][0] * (cols[0][1] * cols[1][2] - cols[0][2] * cols[1][1]);
+  if (len.some((l) => l < 1e-9) || Math.abs(det) < 1e-6 * len[0] * len[1] * len[2])
+    throw new InputError(`${name} has a singular ${which} affine (its voxel axes do not span 3D space); the header is damaged.`);
+  for (const [i, j] of [[0, 1], [0, 2], [1, 2]]) {
+    const cos = (cols[i][0] * cols[j][0] + cols[i][1] * cols[j][1] + cols[i][2] * cols[j][2]) / (len[i] * len[j]);
+    if (Math.abs(cos) > 1e-2)
+      throw new InputError(`${name} has a sheared ${which} affine (voxel axes ${i + 1} and ${j + 1} are ${(90 - (Math.acos(Math.abs(cos)) * 180) / Math.PI).toFixed(1)}° from perpendicular); resample it to an orthogonal grid.`);
+  }
 }
 
 /** RAS voxel→world affine (3×4 row-major) to LPS geometry. */
@@ -185,7 +224,7 @@ function affineToGeometry(a: number[], dims: Vec3): Geometry {
   const direction = new Array(9).fill(0) as Mat3;
   for (let c = 0; c < 3; c++) {
     const col = [a[c], a[4 + c], a[8 + c]];
-    const len = Math.hypot(col[0], col[1], col[2]) || 1;
+    const len = Math.hypot(col[0], col[1], col[2]);
     spacing[c] = len;
     direction[c] = -col[0] / len; // R→L
     direction[3 + c] = -col[1] / len; // A→P

@@ -1,12 +1,18 @@
 /**
  * Decoders for DICOM pixel data, one frame at a time, by transfer syntax. Native (little
- * and big endian) and RLE are decoded here; JPEG 2000 by OpenJPEG (WebAssembly, shipped in
- * @cornerstonejs/codec-openjpeg), JPEG lossless by jpeg-lossless-decoder-js, JPEG baseline
- * by jpeg-js, JPEG-LS by CharLS (WebAssembly, @cornerstonejs/codec-charls). Output: raw
- * stored sample values (before rescale).
+ * and big endian) and RLE are decoded here; JPEG 2000, HTJ2K, JPEG-LS and 12-bit JPEG by
+ * WebAssembly codecs (wasm-codecs.ts), JPEG lossless by jpeg-lossless-decoder-js, 8-bit
+ * JPEG baseline/extended by jpeg-js. Every decoded frame is checked against the header (size,
+ * components, length, end marker). Output: raw stored sample values (before rescale).
  */
 import { InputError } from '../engine/api-types';
 import * as jpeg from 'jpeg-js';
+import { decodeHtj2k, decodeJ2k, decodeJpeg12, decodeJpegLs, DecodedInfo } from './wasm-codecs';
+import { TRANSFER_SYNTAX_NAMES } from './transfer-syntaxes';
+
+export { TRANSFER_SYNTAX_NAMES } from './transfer-syntaxes';
+
+export { codecLocation } from './wasm-codecs';
 
 export interface FrameFormat {
   rows: number;
@@ -20,26 +26,13 @@ export interface FrameFormat {
   photometric?: string;
 }
 
-export const TRANSFER_SYNTAX_NAMES: Record<string, string> = {
-  '1.2.840.10008.1.2': 'Implicit VR Little Endian',
-  '1.2.840.10008.1.2.1': 'Explicit VR Little Endian',
-  '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
-  '1.2.840.10008.1.2.2': 'Explicit VR Big Endian',
-  '1.2.840.10008.1.2.5': 'RLE Lossless',
-  '1.2.840.10008.1.2.4.50': 'JPEG Baseline',
-  '1.2.840.10008.1.2.4.51': 'JPEG Extended',
-  '1.2.840.10008.1.2.4.57': 'JPEG Lossless',
-  '1.2.840.10008.1.2.4.70': 'JPEG Lossless SV1',
-  '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
-  '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-lossless',
-  '1.2.840.10008.1.2.4.90': 'JPEG 2000 Lossless',
-  '1.2.840.10008.1.2.4.91': 'JPEG 2000',
-};
+
+const HTJ2K = new Set(['1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.202', '1.2.840.10008.1.2.4.203']);
 
 const NATIVE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.2']);
 
 export function isSupportedTransferSyntax(uid: string): boolean {
-  return NATIVE.has(uid) || ['1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91'].includes(uid);
+  return NATIVE.has(uid) || HTJ2K.has(uid) || ['1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91'].includes(uid);
 }
 
 /** Decodes one frame into `out` (rows × columns × samples, interleaved) as numbers before rescale. */
@@ -47,26 +40,41 @@ export async function decodeFrame(ts: string, bytes: Uint8Array, f: FrameFormat,
   const n = f.rows * f.columns * f.samplesPerPixel;
   if (NATIVE.has(ts)) return native(bytes, f, out, ts === '1.2.840.10008.1.2.2', name);
   if (ts === '1.2.840.10008.1.2.5') return native(rle(bytes, f, name), { ...f, planarConfiguration: f.samplesPerPixel > 1 ? 1 : 0 }, out, true, name, true);
-  if (ts === '1.2.840.10008.1.2.4.90' || ts === '1.2.840.10008.1.2.4.91') {
-    const { data, signed, bits } = await decodeJ2k(bytes, name);
-    return copySamples(data, bits, signed || f.pixelRepresentation === 1, n, out);
-  }
-  if (ts === '1.2.840.10008.1.2.4.80' || ts === '1.2.840.10008.1.2.4.81') {
-    const { data, bits } = await decodeJpegLs(bytes, name);
-    return copySamples(data, bits, f.pixelRepresentation === 1, n, out);
+  if (!NATIVE.has(ts) && ts !== '1.2.840.10008.1.2.5') checkEndMarker(bytes, ts, name);
+  const wasm =
+    ts === '1.2.840.10008.1.2.4.90' || ts === '1.2.840.10008.1.2.4.91' ? decodeJ2k
+    : HTJ2K.has(ts) ? decodeHtj2k
+    : ts === '1.2.840.10008.1.2.4.80' || ts === '1.2.840.10008.1.2.4.81' ? decodeJpegLs
+    : ts === '1.2.840.10008.1.2.4.51' && f.bitsAllocated > 8 ? (b: Uint8Array, nm: string) => decodeJpeg12(b, f, nm)
+    : undefined;
+  if (wasm) {
+    const { data, signed, bits, info } = await wasm(bytes, name);
+    checkDecoded(info, f, ts, name);
+    return copySamples(data, bits, signed || f.pixelRepresentation === 1, n, out, ts, name);
   }
   if (ts === '1.2.840.10008.1.2.4.57' || ts === '1.2.840.10008.1.2.4.70') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { Decoder } = require('jpeg-lossless-decoder-js') as { Decoder: new () => { decode: (b: ArrayBuffer, o: number, l: number, bpp: number) => ArrayBuffer } };
     const bpp = f.bitsAllocated <= 8 ? 1 : 2;
-    const buf = new Decoder().decode(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, bpp);
-    const src = bpp === 1 ? new Uint8Array(buf) : f.pixelRepresentation === 1 ? new Int16Array(buf) : new Uint16Array(buf);
+    let buf: ArrayBuffer;
+    try {
+      buf = new Decoder().decode(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, bpp);
+    } catch (e) {
+      throw new InputError(`${name}: ${TRANSFER_SYNTAX_NAMES[ts]} pixel data could not be decoded (${(e as Error).message}); the file is damaged.`);
+    }
+    if (!buf || buf.byteLength < n * bpp) throw new InputError(`${name}: the ${TRANSFER_SYNTAX_NAMES[ts]} data decodes to fewer pixels than the ${f.columns}×${f.rows} of its header; the pixel data is damaged.`);
+    const src = bpp === 1 ? new Uint8Array(buf) : f.pixelRepresentation === 1 ? new Int16Array(buf, 0, n) : new Uint16Array(buf, 0, n);
     for (let i = 0; i < n; i++) out[i] = src[i];
     return;
   }
   if (ts === '1.2.840.10008.1.2.4.50' || ts === '1.2.840.10008.1.2.4.51') {
-    if (f.bitsAllocated > 8) throw new InputError(`${name}: 12-bit JPEG Extended is not supported; convert the series to an uncompressed or lossless transfer syntax.`);
-    const d = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, colorTransform: f.samplesPerPixel === 3 ? f.photometric !== 'RGB' : undefined });
+    let d: { width: number; height: number; data: Uint8Array };
+    try {
+      d = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, colorTransform: f.samplesPerPixel === 3 ? f.photometric !== 'RGB' : undefined });
+    } catch (e) {
+      throw new InputError(`${name}: ${TRANSFER_SYNTAX_NAMES[ts]} pixel data could not be decoded (${(e as Error).message}); the file is damaged.`);
+    }
+    checkDecoded({ width: d.width, height: d.height, componentCount: f.samplesPerPixel }, f, ts, name);
     const ch = d.data.length / (d.width * d.height);
     for (let i = 0; i < f.rows * f.columns; i++) for (let c = 0; c < f.samplesPerPixel; c++) out[i * f.samplesPerPixel + c] = d.data[i * ch + Math.min(c, ch - 1)];
     return;
@@ -100,6 +108,7 @@ function native(bytes: Uint8Array, f: FrameFormat, out: Float32Array, bigEndian:
 
 /** DICOM RLE (PackBits per byte plane): returns planes ordered as big-endian native data. */
 function rle(bytes: Uint8Array, f: FrameFormat, name: string): Uint8Array {
+  if (bytes.length < 64) throw new InputError(`${name}: RLE pixel data is shorter than its 64-byte header; the file is damaged or truncated.`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const segments = dv.getUint32(0, true);
   const n = f.rows * f.columns;
@@ -114,20 +123,24 @@ function rle(bytes: Uint8Array, f: FrameFormat, name: string): Uint8Array {
     const byteInValue = s % bpv;
     let i = start;
     let o = 0;
+    if (start < 64 || start > end || end > bytes.length) throw new InputError(`${name}: RLE segment ${s + 1} lies outside the pixel data (offset ${start}); the pixel data is damaged or truncated.`);
     while (i < end && o < n) {
       const h = (bytes[i++] << 24) >> 24;
       if (h >= 0) {
+        if (i + h + 1 > end) break;
         for (let k = 0; k <= h && o < n; k++) out[(sample * n + o++) * bpv + byteInValue] = bytes[i++];
       } else if (h > -128) {
         const v = bytes[i++];
         for (let k = 0; k < 1 - h && o < n; k++) out[(sample * n + o++) * bpv + byteInValue] = v;
       }
     }
+    if (o < n) throw new InputError(`${name}: RLE segment ${s + 1} holds ${o} of the ${n} pixels of its header; the pixel data is damaged or truncated.`);
   }
   return out;
 }
 
-function copySamples(data: Uint8Array, bits: number, signed: boolean, n: number, out: Float32Array): void {
+function copySamples(data: Uint8Array, bits: number, signed: boolean, n: number, out: Float32Array, ts: string, name: string): void {
+  if (data.length < n * (bits <= 8 ? 1 : 2)) throw new InputError(`${name}: the ${TRANSFER_SYNTAX_NAMES[ts]} data decodes to ${data.length} bytes, fewer than its header's pixels need; the pixel data is damaged.`);
   if (bits <= 8) {
     for (let i = 0; i < n; i++) out[i] = signed ? (data[i] << 24) >> 24 : data[i];
     return;
@@ -140,82 +153,23 @@ function copySamples(data: Uint8Array, bits: number, signed: boolean, n: number,
   else for (let i = 0; i < n; i++) out[i] = src[i];
 }
 
-interface J2KModule {
-  J2KDecoder: new () => {
-    getEncodedBuffer(n: number): Uint8Array;
-    decode(): void;
-    getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean };
-    getDecodedBuffer(): Uint8Array;
-    delete?: () => void;
-  };
+/** A codec's frame must be the size its DICOM header says (a zeroed SIZ header decodes to 0×0). */
+function checkDecoded(info: DecodedInfo, f: FrameFormat, ts: string, name: string): void {
+  if (info.width !== f.columns || info.height !== f.rows || info.componentCount !== f.samplesPerPixel)
+    throw new InputError(
+      `${name}: the ${TRANSFER_SYNTAX_NAMES[ts]} data decodes to ${info.width}×${info.height} pixels with ${info.componentCount} component(s), not the ${f.columns}×${f.rows} with ${f.samplesPerPixel} of its header; the pixel data is damaged.`,
+    );
 }
-
-let j2k: Promise<J2KModule> | undefined;
 
 /**
- * Where the codecs' WebAssembly is, for bundles that move it (the viewer's Worker): a URL the
- * worker may fetch (same origin, no network beyond it), or the bytes themselves. In Node the
- * files are found beside the packages' JavaScript and nothing needs setting.
+ * JPEG and JPEG 2000 streams end with the marker FFD9 (EOI / EOC), before at most a few
+ * padding bytes: without it the stream was cut off, and codecs decode what is left
+ * without complaint (JPEG 2000 is progressive: a third of it still "decodes").
  */
-export const codecLocation: { openjpegWasmUrl?: string; charlsWasmUrl?: string; openjpegWasmBinary?: ArrayBuffer; charlsWasmBinary?: ArrayBuffer } = {};
-
-function openjpeg(): Promise<J2KModule> {
-  if (!j2k) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const factory = require('@cornerstonejs/codec-openjpeg/decodewasmjs') as (o: object) => Promise<J2KModule>;
-    const quiet = () => undefined;
-    j2k = factory({ print: quiet, printErr: quiet, ...(codecLocation.openjpegWasmUrl ? { locateFile: () => codecLocation.openjpegWasmUrl } : {}), ...(codecLocation.openjpegWasmBinary ? { wasmBinary: codecLocation.openjpegWasmBinary } : {}) });
-  }
-  return j2k;
-}
-
-async function decodeJ2k(bytes: Uint8Array, name: string): Promise<{ data: Uint8Array; signed: boolean; bits: number }> {
-  const m = await openjpeg();
-  const d = new m.J2KDecoder();
-  try {
-    d.getEncodedBuffer(bytes.length).set(bytes);
-    d.decode();
-    const info = d.getFrameInfo();
-    return { data: Uint8Array.from(d.getDecodedBuffer()), signed: info.isSigned, bits: info.bitsPerSample };
-  } catch (e) {
-    throw new InputError(`${name}: JPEG 2000 pixel data could not be decoded (${String(e)}).`);
-  } finally {
-    d.delete?.();
-  }
-}
-
-interface CharlsModule {
-  JpegLSDecoder: new () => {
-    getEncodedBuffer(n: number): Uint8Array;
-    decode(): void;
-    getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number };
-    getDecodedBuffer(): Uint8Array;
-    delete?: () => void;
-  };
-}
-
-let charls: Promise<CharlsModule> | undefined;
-
-function charlsModule(): Promise<CharlsModule> {
-  if (!charls) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const factory = require('@cornerstonejs/codec-charls/decodewasmjs') as (o: object) => Promise<CharlsModule>;
-    const quiet = () => undefined;
-    charls = factory({ print: quiet, printErr: quiet, ...(codecLocation.charlsWasmUrl ? { locateFile: () => codecLocation.charlsWasmUrl } : {}), ...(codecLocation.charlsWasmBinary ? { wasmBinary: codecLocation.charlsWasmBinary } : {}) });
-  }
-  return charls;
-}
-
-async function decodeJpegLs(bytes: Uint8Array, name: string): Promise<{ data: Uint8Array; bits: number }> {
-  const m = await charlsModule();
-  const d = new m.JpegLSDecoder();
-  try {
-    d.getEncodedBuffer(bytes.length).set(bytes);
-    d.decode();
-    return { data: Uint8Array.from(d.getDecodedBuffer()), bits: d.getFrameInfo().bitsPerSample };
-  } catch (e) {
-    throw new InputError(`${name}: JPEG-LS pixel data could not be decoded (${String(e)}).`);
-  } finally {
-    d.delete?.();
-  }
+function checkEndMarker(bytes: Uint8Array, ts: string, name: string): void {
+  let e = bytes.length;
+  // Padding to an even length: 0x00, or 0xFF (a JPEG fill byte) as some encoders write it.
+  while (e > 0 && (bytes[e - 1] === 0 || bytes[e - 1] === 0xff) && bytes.length - e < 16) e--;
+  if (e < 2 || bytes[e - 2] !== 0xff || bytes[e - 1] !== 0xd9)
+    throw new InputError(`${name}: the ${TRANSFER_SYNTAX_NAMES[ts]} pixel data stops before its end marker: the file is truncated or damaged; copy it again from its source.`);
 }

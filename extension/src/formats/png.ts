@@ -1,8 +1,14 @@
 /**
- * PNG decoder and encoder on fflate's zlib: greyscale, grey+alpha, RGB, RGBA and palette
- * images at 1–16 bits. Interlaced (Adam7) files are refused with a message.
+ * PNG: decoding through fast-png (every colour type and bit depth, Adam7-interlaced files
+ * at 8 and 16 bits, palettes, tRNS transparency), and a small greyscale encoder for label
+ * maps. fast-png 6.x: 7 and 8 ship only as ES modules, which our CommonJS build and jest
+ * cannot load synchronously. Decoded
+ * pictures become a Raster: samples per pixel 1 (grey), 2 (grey + alpha), 3 (RGB) or 4 (RGBA),
+ * palettes expanded, 1/2/4-bit grey scaled to 0..255, tRNS turned into an alpha channel. What
+ * alpha means for an image and for a mask is raster.ts's business.
  */
-import { unzlibSync, zlibSync } from 'fflate';
+import { zlibSync } from 'fflate';
+import { decode, DecodedPng } from 'fast-png';
 import { InputError } from '../engine/api-types';
 
 export interface Raster {
@@ -23,85 +29,74 @@ export function isPng(b: Uint8Array): boolean {
 
 export function decodePng(bytes: Uint8Array, name = 'PNG file'): Raster {
   if (!isPng(bytes)) throw new InputError(`${name} is not a PNG file.`);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let pos = 8;
-  let width = 0, height = 0, depth = 0, colorType = 0, interlace = 0;
-  let palette: Uint8Array | undefined;
-  const idat: Uint8Array[] = [];
-  while (pos + 8 <= bytes.length) {
-    const len = dv.getUint32(pos);
-    const type = String.fromCharCode(bytes[pos + 4], bytes[pos + 5], bytes[pos + 6], bytes[pos + 7]);
-    const body = bytes.subarray(pos + 8, pos + 8 + len);
-    if (pos + 12 + len > bytes.length) throw new InputError(`${name} is truncated.`);
-    if (type === 'IHDR') {
-      width = dv.getUint32(pos + 8);
-      height = dv.getUint32(pos + 12);
-      depth = body[8];
-      colorType = body[9];
-      interlace = body[12];
-    } else if (type === 'PLTE') palette = body;
-    else if (type === 'IDAT') idat.push(body);
-    else if (type === 'IEND') break;
-    pos += 12 + len;
-  }
-  if (!width || !height) throw new InputError(`${name} has no image header.`);
-  if (interlace) throw new InputError(`${name} is an interlaced PNG, which is not supported; save it without interlacing.`);
-  const samples = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[colorType as 0 | 2 | 3 | 4 | 6];
-  if (!samples) throw new InputError(`${name} has an unknown PNG colour type ${colorType}.`);
-  const joined = new Uint8Array(idat.reduce((a, c) => a + c.length, 0));
-  let o = 0;
-  for (const c of idat) joined.set(c, o), (o += c.length);
-  let raw: Uint8Array;
+  // fast-png (6.4 and 8.0) de-interlaces whole bytes per pixel only: interlaced 1/2/4-bit files would decode wrong.
+  const depth0 = bytes.length > 28 ? bytes[24] : 0;
+  if (bytes.length > 28 && bytes[28] === 1 && depth0 < 8)
+    throw new InputError(`${name} is an interlaced (Adam7) PNG at ${depth0} bit${depth0 > 1 ? 's' : ''} per sample, which the PNG reader cannot decode correctly yet; save it without interlacing, or at 8 bits.`);
+  let png: DecodedPng;
   try {
-    raw = unzlibSync(joined);
-  } catch {
-    throw new InputError(`${name} has damaged image data.`);
+    png = decode(bytes, { checkCrc: true });
+  } catch (e) {
+    throw new InputError(`${name} is not a readable PNG (${(e as Error).message}); it is damaged or truncated.`);
   }
-  const bpp = Math.max(1, (samples * depth) >> 3);
-  const stride = Math.ceil((width * samples * depth) / 8);
-  if (raw.length < height * (stride + 1)) throw new InputError(`${name} is truncated.`);
-  const cur = new Uint8Array(stride);
-  const prev = new Uint8Array(stride);
-  const outChannels = colorType === 3 ? 3 : samples;
-  const data = depth === 16 ? new Uint16Array(width * height * outChannels) : new Uint8Array(width * height * outChannels);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)];
-    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    for (let i = 0; i < stride; i++) {
-      const a = i >= bpp ? cur[i - bpp] : 0;
-      const b = prev[i];
-      const c = i >= bpp ? prev[i - bpp] : 0;
-      let v = line[i];
-      if (filter === 1) v += a;
-      else if (filter === 2) v += b;
-      else if (filter === 3) v += (a + b) >> 1;
-      else if (filter === 4) {
-        const p = a + b - c;
-        const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
-        v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-      }
-      cur[i] = v & 255;
+  const { width, height, depth, channels } = png;
+  const n = width * height;
+  if (!width || !height) throw new InputError(`${name} has no image (${width}×${height} pixels).`);
+  const samples = unpack(png, name);
+  if (png.palette) return paletteRaster(png, samples, name);
+  const withAlpha = png.transparency && (channels === 1 || channels === 3);
+  const outChannels = withAlpha ? channels + 1 : channels;
+  const data = depth === 16 ? new Uint16Array(n * outChannels) : new Uint8Array(n * outChannels);
+  const scale = depth < 8 ? 255 / ((1 << depth) - 1) : 1;
+  const opaque = depth === 16 ? 65535 : 255;
+  const key = png.transparency;
+  for (let p = 0; p < n; p++) {
+    let transparent = !!withAlpha;
+    for (let c = 0; c < channels; c++) {
+      const v = samples[p * channels + c];
+      if (transparent && v !== key![c]) transparent = false;
+      data[p * outChannels + c] = scale === 1 ? v : Math.round(v * scale);
     }
-    for (let x = 0; x < width; x++) {
-      for (let s = 0; s < samples; s++) {
-        let v: number;
-        if (depth === 8) v = cur[x * samples + s];
-        else if (depth === 16) v = (cur[(x * samples + s) * 2] << 8) | cur[(x * samples + s) * 2 + 1];
-        else {
-          const bit = (x * samples + s) * depth;
-          v = (cur[bit >> 3] >> (8 - depth - (bit & 7))) & ((1 << depth) - 1);
-          if (colorType !== 3) v = Math.round((v * 255) / ((1 << depth) - 1));
-        }
-        const px = y * width + x;
-        if (colorType === 3) {
-          if (!palette) throw new InputError(`${name} is a palette PNG without a palette.`);
-          for (let k = 0; k < 3; k++) data[px * 3 + k] = palette[v * 3 + k];
-        } else data[px * samples + s] = v;
-      }
-    }
-    prev.set(cur);
+    if (withAlpha) data[p * outChannels + channels] = transparent ? 0 : opaque;
   }
   return { width, height, channels: outChannels, data, bitDepth: depth === 16 ? 16 : 8 };
+}
+
+/** Samples one per array element (fast-png keeps 1/2/4-bit rows packed). */
+function unpack(png: DecodedPng, name: string): ArrayLike<number> {
+  const { width, height, depth, channels, data } = png;
+  if (depth >= 8) {
+    if (data.length < width * height * channels) throw new InputError(`${name} is truncated: it holds fewer pixels than its ${width}×${height} header.`);
+    return data;
+  }
+  const stride = Math.ceil((width * channels * depth) / 8);
+  if (data.length < stride * height) throw new InputError(`${name} is truncated: it holds fewer pixels than its ${width}×${height} header.`);
+  const out = new Uint8Array(width * height * channels);
+  const mask = (1 << depth) - 1;
+  for (let y = 0; y < height; y++)
+    for (let i = 0; i < width * channels; i++) {
+      const bit = i * depth;
+      out[y * width * channels + i] = (data[y * stride + (bit >> 3)] >> (8 - depth - (bit & 7))) & mask;
+    }
+  return out;
+}
+
+/** A palette picture as RGB, or RGBA where the palette carries transparency (tRNS). */
+function paletteRaster(png: DecodedPng, indices: ArrayLike<number>, name: string): Raster {
+  const palette = png.palette!;
+  const alpha = palette.some((e) => e.length > 3 && e[3] !== 255);
+  const ch = alpha ? 4 : 3;
+  const n = png.width * png.height;
+  const data = new Uint8Array(n * ch);
+  for (let p = 0; p < n; p++) {
+    const e = palette[indices[p]];
+    if (!e) throw new InputError(`${name} uses palette entry ${indices[p]}, but its palette has ${palette.length}; the file is damaged.`);
+    data[p * ch] = e[0];
+    data[p * ch + 1] = e[1];
+    data[p * ch + 2] = e[2];
+    if (alpha) data[p * ch + 3] = e.length > 3 ? e[3] : 255;
+  }
+  return { width: png.width, height: png.height, channels: ch, data, bitDepth: 8 };
 }
 
 /** 8-bit (or 16-bit when values exceed 255) greyscale PNG. */

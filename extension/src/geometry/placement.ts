@@ -52,7 +52,7 @@ export function finiteNumbers(values: readonly unknown[] | undefined, count: num
 /** A value list as the header would print it (backslash-separated), for messages. */
 export function showValues(values: readonly unknown[] | undefined): string {
   if (values === undefined) return 'missing';
-  return `"${values.map((v) => (typeof v === 'number' ? String(v) : String(v ?? ''))).join('\\')}"`;
+  return `"${values.map((v) => (typeof v === 'number' ? String(v) : String(v ?? '').trim())).join('\\')}"`;
 }
 
 function positiveInteger(v: unknown): number | undefined {

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as dcmjs from 'dcmjs';
-import { readDicomSeries, DicomFile } from '../../../extension/src/formats/dicom-series';
+import { readDicomSeries, readDicomSeriesGeometry, DicomFile } from '../../../extension/src/formats/dicom-series';
 import { describeWithData } from '../../support/jest-data';
 
 type Dict = { dict: Record<string, { Value: unknown[] }>; write: () => ArrayBuffer };
@@ -15,6 +15,12 @@ function edit(f: DicomFile, tag: string, value: unknown[]): DicomFile {
   const d = dcmjs.data.DicomMessage.readFile(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer) as unknown as Dict;
   d.dict[tag].Value = value;
   return { name: f.name, bytes: new Uint8Array(d.write()) };
+}
+
+function pixelData(f: DicomFile): ArrayBuffer {
+  const b = f.bytes;
+  const d = dcmjs.data.DicomMessage.readFile(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer) as unknown as Dict;
+  return d.dict['7FE00010'].Value[0] as ArrayBuffer;
 }
 
 describeWithData(['dicom-seg-dcmqi/ct-3slice'], 'series checks on real CT slices', ([dir]) => {
@@ -28,8 +34,17 @@ describeWithData(['dicom-seg-dcmqi/ct-3slice'], 'series checks on real CT slices
 
   it('refuses mixed image sizes', async () => {
     const f = files();
-    f[2] = edit(f[2], '00280010', [256]);
+    // a consistent 512×256 slice: Rows and the pixel data both halved
+    f[2] = edit(edit(f[2], '00280010', [256]), '7FE00010', [pixelData(f[2]).slice(0, 512 * 256 * 2)]);
     await expect(readDicomSeries(f)).rejects.toThrow(/mixes image sizes \(512×512 in .*, 512×256 in /);
+  });
+
+  it('refuses Rows/Columns that disagree with the pixel data, decoding or not', async () => {
+    const f = files();
+    f[2] = edit(f[2], '00280010', [256]);
+    const msg = 'file 03.dcm (instance 3): Rows×Columns (256×512, 1 sample(s) of 16 bits) need 262144 bytes of pixel data but it holds 524288: the header disagrees with the pixel data.';
+    await expect(readDicomSeries(f)).rejects.toThrow(msg);
+    await expect(readDicomSeriesGeometry(f)).rejects.toThrow(msg);
   });
 
   it('inverts MONOCHROME1 before the rescale', async () => {

@@ -198,8 +198,8 @@ describe('SatController: cancel, failure, discard', () => {
     const { host, ctl } = setup();
     host.script = { reach: 2, fail: 'slice 8 of 10 has NaN voxels; the image is damaged.' };
     await ctl.run();
-    expect(ctl.state).toMatchObject({ phase: 'idle', notice: { text: 'slice 8 of 10 has NaN voxels; the image is damaged.', kind: 'error' } });
-    expect(host.notices).toContainEqual({ message: 'slice 8 of 10 has NaN voxels; the image is damaged.', kind: 'error' });
+    expect(ctl.state).toMatchObject({ phase: 'idle', notice: { text: 'Slice 8 of 10 has NaN voxels; the image is damaged.', kind: 'error' } });
+    expect(host.notices).toContainEqual({ message: 'Slice 8 of 10 has NaN voxels; the image is damaged.', kind: 'error' });
     expect(host.segmentationExists(host.results[0].segmentationId)).toBe(false);
   });
 

@@ -241,9 +241,11 @@ export class SatController {
     const cancelled = e.name === 'CancelledError';
     const kept = Boolean(this.tracked?.view);
     const base: SatState = kept ? { ...settled, result: this.tracked!.view } : { ...INITIAL_STATE, backend: settled.backend };
-    const text = cancelled ? `Cancelled.${kept ? ' The previous result is kept.' : ''}` : e.message;
+    // Engine and reader messages start in lower case ("slice 17 of 20 holds …"); the panel shows a sentence.
+    const message = e.message ? e.message[0].toUpperCase() + e.message.slice(1) : String(e);
+    const text = cancelled ? `Cancelled.${kept ? ' The previous result is kept.' : ''}` : message;
     this.stateStore.replace({ ...base, backend: this.stateStore.get().backend ?? settled.backend, progress: undefined, liveCells: undefined, exporting: undefined, notice: { text, kind: cancelled ? 'info' : 'error' } });
-    if (!cancelled) this.host.notify(e.message, 'error');
+    if (!cancelled) this.host.notify(message, 'error');
   }
 
   private stage(text: string): void {
