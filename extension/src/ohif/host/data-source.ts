@@ -7,7 +7,7 @@ import type { HostContext } from './context';
 export async function storeThroughDataSource(ctx: HostContext, bytes: Uint8Array): Promise<void> {
   const ds = ctx.extensionManager.getActiveDataSource()?.[0];
   const store = ds?.store?.dicom;
-  if (!store) throw new Error('the active data source cannot store DICOM (it has no STOW-RS); use Download instead');
+  if (!store) throw new Error('the active data source cannot store DICOM (it has no STOW-RS)');
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   try {
     await store.call(ds!.store, buffer);
