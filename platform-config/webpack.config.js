@@ -1,5 +1,7 @@
 // Builds our OHIF plugin as ES modules into build/plugin/: extension.js and mode.js (loaded
 // by the prebuilt viewer via window.config.extensions / modes) plus the engine's Web Worker.
+// It type-checks first (ts-loader with the plugin tsconfig): a type error fails the build.
+// `--env e2e` adds e2e-hooks.js, an extension only the browser tests load (never the app config).
 const fs = require('fs');
 const path = require('path');
 const root = path.resolve(__dirname, '..');
@@ -25,12 +27,13 @@ class OrtRuntimeAssets {
   }
 }
 
-module.exports = (env, argv) => ({
+module.exports = (env = {}, argv = {}) => ({
   mode: argv.mode || 'production',
   context: root,
   entry: {
     extension: './extension/src/ohif/index.ts',
-    mode: './modes/segment-any-tissue/index.ts',
+    mode: './modes/segment-any-tissue/src/index.ts',
+    ...(env.e2e ? { 'e2e-hooks': './tests/e2e/hooks/e2e-hooks.ts' } : {}),
   },
   devtool: 'source-map',
   experiments: { outputModule: true },
@@ -46,7 +49,11 @@ module.exports = (env, argv) => ({
     extensions: ['.ts', '.tsx', '.js', '.mjs'],
     // ORT's non-bundled ESM build: it loads its .mjs/.wasm from ort.env.wasm.wasmPaths (our origin)
     // instead of inlining them, so threaded WASM workers start from a real same-origin URL.
-    alias: { 'onnxruntime-web$': path.join(ortDist, 'ort.min.mjs') },
+    alias: {
+      'onnxruntime-web$': path.join(ortDist, 'ort.min.mjs'),
+      // The mode names the extension package as an OHIF build would; here it is the folder next door.
+      '@segment-any-tissue/ohif-extension': path.join(root, 'extension'),
+    },
     // The engine and the SEG writer are pure TS; keep Node built-ins out of the browser bundle.
     fallback: { fs: false, path: false, os: false, zlib: false, crypto: false, url: false, module: false, worker_threads: false, child_process: false },
   },
@@ -55,9 +62,13 @@ module.exports = (env, argv) => ({
       test: /\.tsx?$/,
       loader: 'ts-loader',
       exclude: /node_modules/,
-      options: { transpileOnly: true, configFile: path.join(__dirname, 'tsconfig.plugin.json') },
+      options: { transpileOnly: false, configFile: path.join(__dirname, 'tsconfig.plugin.json') },
     }],
   },
-  plugins: [new OrtRuntimeAssets()],
+  plugins: [
+    new OrtRuntimeAssets(),
+    // The mode names its extension by URL in this build (the prebuilt viewer imports mode extensions by URL).
+    new (require('webpack').DefinePlugin)({ __SAT_RUNTIME_PLUGIN__: 'true' }),
+  ],
   performance: { hints: false },
 });

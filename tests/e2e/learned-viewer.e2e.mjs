@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { openForDrawing } from './draw-setup.mjs';
+import { BROWSER_ARGS, openStudy, preparePage, readSegmentation, runTool, startDrawing, stroke } from './support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = process.env.SAT_DATA_DIR || resolve(root, '../shared/data');
@@ -27,7 +27,6 @@ const PORT = Number(process.env.SAT_E2E_PORT || 3143); // runs after viewer.e2e.
 const BAD_PORT = PORT + 10;
 const RUN_TIMEOUT_MS = Number(process.env.SAT_LEARNED_E2E_RUN_TIMEOUT_MS || 60000);
 const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-vulkan=swiftshader', '--disable-vulkan-surface'];
-const BASE_ARGS = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const step = (m) => console.log(`learned-e2e: ${m}`);
 const failures = [];
 const check = (ok, what) => { if (ok) step(`ok: ${what}`); else { failures.push(what); console.error(`learned-e2e: FAIL — ${what}`); } };
@@ -66,63 +65,52 @@ async function serve(port, modelDir, demo) {
 
 async function launch(name, extraArgs) {
   const b = await chromium.launchPersistentContext(join(work, `profile-${name}`), {
-    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1200, height: 800 }, args: [...BASE_ARGS, ...extraArgs],
+    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1200, height: 800 }, args: [...BROWSER_ARGS, ...extraArgs],
   });
   browsers.push(b);
   return b;
 }
 
-/** Opens the study, paints one stroke on the middle slice, runs the tool; returns the final state. */
+/** Opens the study, paints a small blob on the middle slice, runs the tool; returns the final state and the panel's text. */
 async function runOnce(ctx, origin, study, tag, models) {
   const page = await ctx.newPage();
   await csp.attach(page);
-  if (models) {
-    // The deployment setting as a site would edit it: segmentAnyTissue.models in the app config.
-    await page.route('**/app-config.js', async (route) => {
-      const body = (await (await route.fetch()).text()).replace(/models: \{[^}]*\}/, `models: ${JSON.stringify(models)}`);
-      await route.fulfill({ body, contentType: 'text/javascript' });
-    });
-  }
+  // The deployment setting as a site would edit it: segmentAnyTissue.models in the app config.
+  await preparePage(page, { models });
   const foreign = [];
   page.on('request', (r) => { const u = r.url(); if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u); });
   page.on('pageerror', (e) => console.log(`learned-e2e: [${tag}] page error:`, e.message.slice(0, 200)));
   page.on('console', (m) => { if (m.type() === 'error' || (m.type() === 'warning' && /onnx|\bort\b|wasm|webgpu|worker/i.test(m.text()))) console.log(`learned-e2e: [${tag}] console ${m.type()}:`, m.text().slice(0, 200)); });
   const ortFiles = [];
   page.on('request', (r) => { if (r.url().includes('/sat/ort/')) ortFiles.push(r.url().slice(origin.length)); });
-  const { geometry, k, toPage } = await openForDrawing(page, `${origin}/segment-any-tissue?StudyInstanceUIDs=${study}`);
+  const { geometry } = await openStudy(page, `${origin}/segment-any-tissue?StudyInstanceUIDs=${study}`);
   const [W, H, D] = geometry.dims;
-  await page.evaluate(() => {
-    const tg = window.services.toolGroupService.getToolGroupForViewport(window.services.viewportGridService.getActiveViewportId());
-    window.cornerstoneTools.utilities.segmentation.setBrushSizeForToolGroup(tg.id, 15);
-  });
-  for (const dj of [-0.04, 0, 0.04]) { // three short strokes near the centre: a small blob
-    const [x0, y0] = toPage(W * 0.42, H * (0.5 + dj)), [x1, y1] = toPage(W * 0.58, H * (0.5 + dj));
-    await page.mouse.move(x0, y0); await page.mouse.down(); await page.mouse.move(x1, y1, { steps: 6 }); await page.mouse.up();
-  }
+  const toPage = await startDrawing(page, Math.floor(D / 2), 15);
+  for (const dj of [-0.04, 0, 0.04]) await stroke(page, toPage, W * 0.42, W * 0.58, H * (0.5 + dj), 6); // a small blob near the centre
   await page.waitForTimeout(500);
   const stages = new Set();
   const t0 = Date.now();
-  await page.locator('[data-cy="SegmentAnyTissue"]').first().click();
   const timeline = [];
-  const stagePoll = setInterval(() => page.evaluate(() => window.__satState?.stage).then((s) => {
+  const stagePoll = setInterval(() => page.evaluate(() => window.__sat.state().progress?.stage).then((s) => {
     if (s && !stages.has(s)) { stages.add(s); timeline.push(`${((Date.now() - t0) / 1000).toFixed(1)}s ${s}`); }
   }).catch(() => {}), 150);
-  const finished = await page.waitForFunction(() => ['review', 'error', 'cancelled'].includes(window.__satState?.phase), null, { timeout: RUN_TIMEOUT_MS, polling: 200 }).then(() => true, () => false);
+  const { st } = await runTool(page, RUN_TIMEOUT_MS).catch(async () => ({ st: await page.evaluate(() => window.__sat.state()) }));
   clearInterval(stagePoll);
+  const finished = st.phase === 'review' || st.notice?.kind === 'error';
   if (!finished || process.env.SAT_LEARNED_E2E_VERBOSE) step(`[${tag}] ${finished ? 'finished' : `still running after ${RUN_TIMEOUT_MS / 1000} s`}; stages: ${timeline.join(' | ')}`);
-  const st = await page.evaluate(() => window.__satState);
+  // The status line's reasons are behind its detail toggle.
+  await page.locator('[data-testid="sat-backend"] button').first().click().catch(() => {});
   const panel = await page.locator('[data-testid="sat-panel"]').innerText();
   await page.screenshot({ path: join(ART, `learned-e2e-${tag}.png`) });
   let resultVoxels;
   if (st.phase === 'review') {
-    const b64 = await page.evaluate(() => window.__segmentAnyTissue.readResult());
-    const r = Buffer.from(b64 ?? '', 'base64');
+    const r = await readSegmentation(page);
     resultVoxels = r.length === W * H * D ? r.reduce((a, v) => a + (v ? 1 : 0), 0) : -1;
   }
   step(`[${tag}] ${st.phase} in ${((Date.now() - t0) / 1000).toFixed(1)} s; backend ${JSON.stringify(st.backend)}; result voxels ${resultVoxels}; ort files ${[...new Set(ortFiles)].join(', ') || 'none'}`);
   step(`[${tag}] panel: ${panel.replace(/\s+/g, ' ').slice(0, 400)}`);
   await page.close();
-  return { st, panel, resultVoxels, stages: [...stages], foreign, ortFiles };
+  return { st, message: st.notice?.text ?? '', panel, resultVoxels, stages: [...stages], foreign, ortFiles };
 }
 
 try {
@@ -141,10 +129,10 @@ try {
   // A mix: learned encoder on WebGPU, embedded segmenter. The tiny SAM decoder takes minutes on
   // SwiftShader (a CPU emulation of a GPU); its WebGPU path is covered by the speed benchmarks.
   const a = await runOnce(gpu, origin, study, 'webgpu', { baseUrl: '/sat-models/', encoder: 'auto', segmenter: 'embedded' });
-  check(a.st.phase === 'review', `WebGPU run completes (${a.st.phase}: ${a.st.message})`);
+  check(a.st.phase === 'review', `WebGPU run completes (${a.st.phase}: ${a.message})`);
   check(a.st.backend?.kind === 'mixed' && /tiny-dinov2 \(learned\)/.test(a.st.backend.encoder) && /\(embedded\)/.test(a.st.backend.segmenter), 'the setting gives a learned encoder + embedded segmenter');
   check(a.st.backend?.device === 'WebGPU', `device is WebGPU (${a.st.backend?.device})`);
-  check(/tiny-dinov2 \(learned\).*WebGPU — WebGPU adapter available/.test(a.panel), 'the panel text shows the learned model on WebGPU and why');
+  check(/Learned \+ embedded models · WebGPU/.test(a.panel) && /tiny-dinov2 \(learned\)/.test(a.panel) && /WebGPU adapter available/.test(a.panel), 'the status line shows the learned model on WebGPU, and its details why');
   check(a.resultVoxels >= 0, `a result was written into the viewer (${a.resultVoxels} voxels)`);
   check(a.stages.some((s) => /^(Downloading|Checking) tiny-/.test(s)), `download progress shown (${a.stages.filter((s) => /tiny-/.test(s)).slice(0, 3).join(' | ')})`);
   check(a.ortFiles.some((u) => u.endsWith('.wasm')), 'onnxruntime wasm fetched from /sat/ort/ on our origin');
@@ -153,9 +141,9 @@ try {
   step('2. browser without WebGPU flags');
   const cpu = await launch('wasm', ['--disable-gpu']);
   const b = await runOnce(cpu, origin, study, 'wasm');
-  check(b.st.phase === 'review', `WASM run completes (${b.st.phase}: ${b.st.message})`);
+  check(b.st.phase === 'review', `WASM run completes (${b.st.phase}: ${b.message})`);
   check(b.st.backend?.kind === 'learned' && /tiny-dinov2/.test(b.st.backend.encoder) && /tiny-sam/.test(b.st.backend.segmenter), 'default setting ("auto"): both stages use the installed learned models');
-  check(/learned models \(tiny-dinov2 \(learned\) \+ tiny-sam \(learned\)\), WASM/.test(b.panel), 'the panel text shows the learned models on WASM');
+  check(/Learned models · WASM/.test(b.panel) && /tiny-dinov2 \(learned\)/.test(b.panel) && /tiny-sam \(learned\)/.test(b.panel), 'the status line shows the learned models on WASM');
   check(b.resultVoxels >= 0, `a result was written into the viewer (${b.resultVoxels} voxels)`);
   check(/^WASM \(\d+ threads?\)$/.test(b.st.backend?.device ?? ''), `device is WASM with threads (${b.st.backend?.device})`);
   check(/WebGPU/.test(b.st.backend?.why ?? '') && /WASM/.test(b.panel), `the reason says why not WebGPU (${b.st.backend?.why})`);
@@ -164,8 +152,8 @@ try {
 
   step('3. a corrupt encoder file');
   const c = await runOnce(cpu, badOrigin, study, 'corrupt');
-  check(c.st.phase === 'error', `the run stops (${c.st.phase})`);
-  check(/tiny-dinov2\.onnx/.test(c.st.message) && /sha256/.test(c.st.message), `the message names the file and the mismatch (${c.st.message})`);
+  check(c.st.phase === 'idle' && c.st.notice?.kind === 'error', `the run stops with an error (${c.st.phase}, ${c.st.notice?.kind})`);
+  check(/tiny-dinov2\.onnx/.test(c.message) && /sha256/.test(c.message), `the message names the file and the mismatch (${c.message})`);
   check(c.panel.includes('tiny-dinov2.onnx'), 'the panel shows that message');
   check(csp.violations.length === 0, `the Content-Security-Policy blocked nothing (${csp.violations.slice(0, 5).join('; ')})`);
 } catch (e) {

@@ -1,81 +1,104 @@
 /**
- * Our panel, in its own React root (the host does not expose its React): backend, progress
- * with time left, Cancel, per-slice confidence, next doubtful slice, accept/discard, export.
+ * The tool's panel, docked under OHIF's segmentation panel: status line, progress with time
+ * left and Cancel, the review strip, next doubtful slice, accept/discard, naming the tissue,
+ * export. It renders the controller's state and calls its methods; it holds no state of the run.
  */
 import React, { useEffect, useState } from 'react';
-import { RunState, runStore } from '../ohif/run-store';
-import * as ctl from '../ohif/sat-controller';
+import type { SatController } from '../ohif/controller/sat-controller';
+import { isBusy, SatState } from '../ohif/controller/run-state';
+import { namingProblem } from '../ohif/controller/seg-export';
+import { doubtReason } from '../ohif/review/doubtful';
+import { ReviewStrip } from './ReviewStrip';
+import { StatusLine } from './StatusLine';
+import { TissueNamer } from './TissueNamer';
+import { button, colors, disabled, muted, panel, quiet, row } from './styles';
 
-const box: React.CSSProperties = {
-  position: 'fixed', right: 12, bottom: 12, width: 320, zIndex: 1000, background: '#090c29', color: '#e1e1e1',
-  border: '1px solid #3a3f99', borderRadius: 6, padding: 10, font: '13px system-ui, sans-serif', boxShadow: '0 2px 12px #0008',
-};
-const btn: React.CSSProperties = { background: '#348cfd', color: '#fff', border: 0, borderRadius: 4, padding: '4px 8px', marginRight: 6, marginTop: 6, cursor: 'pointer' };
-
-function fmt(s?: number): string {
-  if (s === undefined || !Number.isFinite(s)) return 'estimating…';
-  return s < 60 ? `${Math.ceil(s)} s left` : `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s left`;
+function timeLeft(s?: number): string {
+  if (s === undefined || !Number.isFinite(s)) return 'estimating time left…';
+  return s < 60 ? `about ${Math.max(1, Math.round(s))} s left` : `about ${Math.floor(s / 60)} min ${Math.round(s % 60)} s left`;
 }
 
-function ConfidenceStrip({ s }: { s: RunState }) {
-  if (!s.confidence.length) return null;
+function Progress({ s, onCancel }: { s: SatState; onCancel: () => void }) {
+  const p = s.progress;
   return (
-    <div title="Per-slice confidence (green high, red low, grey not segmented, blue: reference slices, drawn or corrected)" style={{ display: 'flex', height: 14, marginTop: 6 }} data-testid="sat-confidence">
-      {s.confidence.map((c, k) => {
-        const ref = s.annotatedSlices.includes(k);
-        const bg = ref ? '#348cfd' : Number.isNaN(c) ? '#444' : `hsl(${Math.round(120 * Math.max(0, Math.min(1, c)))},70%,45%)`;
-        return <div key={k} style={{ flex: 1, background: bg, marginRight: 1 }} title={`slice ${k + 1}: ${ref ? 'reference' : Number.isNaN(c) ? '—' : c.toFixed(2)}`} />;
-      })}
+    <div style={row}>
+      <div style={{ background: '#222', height: 6, borderRadius: 3 }}>
+        <div style={{ width: `${Math.round((p?.fraction ?? 0) * 100)}%`, background: colors.accent, height: 6, borderRadius: 3 }} data-testid="sat-progress" />
+      </div>
+      <div style={{ ...row, ...muted }} data-testid="sat-stage">
+        {p?.stage}
+        {s.phase === 'running' && (p?.fraction ?? 0) > 0 ? ` · ${timeLeft(p?.secondsLeft)}` : ''}
+      </div>
+      <button style={{ ...button, background: colors.danger }} data-testid="sat-cancel" onClick={onCancel}>Cancel</button>
     </div>
   );
 }
 
-export function SatPanel({ onClose }: { onClose: () => void }) {
-  const [s, setS] = useState<RunState>(runStore.get());
-  useEffect(() => { const off = runStore.subscribe(setS); return () => { off(); }; }, []);
-  const busy = s.phase === 'running' || s.phase === 'preparing';
-  const done = !busy && (s.phase === 'review' || s.phase === 'accepted' || Boolean(s.hasResult));
+function Doubtful({ s, ctl }: { s: SatState; ctl: SatController }) {
+  const r = s.result!;
+  if (!r.doubtful.length) return <div style={{ ...row, ...muted }} data-testid="sat-doubtful">No doubtful slices.</div>;
+  const at = r.doubtfulAt;
+  const k = at >= 0 ? r.doubtful[at] : undefined;
   return (
-    <div style={box} data-testid="sat-panel">
-      <div style={{ display: 'flex', justifyContent: 'space-between' }}>
-        <b>Segment Any Tissue</b>
-        <span style={{ cursor: 'pointer' }} onClick={onClose} title="Close">✕</span>
-      </div>
-      {s.backend && (
-        <div style={{ marginTop: 4, color: '#9ac' }} data-testid="sat-backend">
-          Backend: {s.backend.kind === 'mixed' ? 'learned + embedded' : s.backend.kind} models ({s.backend.encoder} + {s.backend.segmenter}),{' '}
-          <span data-testid="sat-device">{s.backend.device}</span> — {s.backend.why}
-        </div>
+    <div style={row} data-testid="sat-doubtful">
+      <button style={quiet} data-testid="sat-next-doubtful" onClick={() => ctl.nextDoubtful()}>Next doubtful slice ({r.doubtful.length})</button>
+      {k !== undefined && (
+        <span style={muted}>
+          {at + 1} of {r.doubtful.length}: slice {s.sliceNumbers[k]}, {doubtReason(r.cells[k], r.ends.includes(k))}
+        </span>
       )}
-      {busy && (
-        <div>
-          <div style={{ background: '#222', height: 8, borderRadius: 4, marginTop: 6 }}>
-            <div style={{ width: `${Math.round(s.fraction * 100)}%`, background: '#5acce6', height: 8, borderRadius: 4 }} data-testid="sat-progress" />
-          </div>
-          <div style={{ marginTop: 4 }} data-testid="sat-stage">{s.stage}{s.fraction > 0 ? ` · ${fmt(s.secondsLeft)}` : ''}</div>
-          <button style={{ ...btn, background: '#a33' }} data-testid="sat-cancel" onClick={() => ctl.cancelRun()}>Cancel</button>
-        </div>
-      )}
-      <div style={{ marginTop: 6 }} data-testid="sat-message">{s.message}</div>
-      {s.references && (s.phase !== 'idle') && <div style={{ marginTop: 4, color: '#9ac' }} data-testid="sat-references">{s.references}</div>}
-      <ConfidenceStrip s={s} />
-      {done && (
-        <div>
-          <button style={btn} onClick={() => ctl.goToNextDoubtful()}>Next doubtful slice</button>
-          {s.phase === 'review' && <button style={btn} onClick={() => ctl.acceptResult()}>Accept</button>}
-          <button style={{ ...btn, background: '#666' }} onClick={() => ctl.discardResult()}>Discard</button>
+    </div>
+  );
+}
+
+function Export({ s, ctl }: { s: SatState; ctl: SatController }) {
+  const r = s.result!;
+  const problem = namingProblem(r.labels);
+  const busy = s.exporting?.state === 'storing' || s.exporting?.state === 'building';
+  const off = Boolean(problem) || busy;
+  return (
+    <div style={row}>
+      <TissueNamer labels={r.labels} onName={(v, n) => ctl.nameTissue(v, n)} />
+      <button style={{ ...button, ...(off ? disabled : {}) }} disabled={off} data-testid="sat-store" onClick={() => void ctl.store()}>Store to PACS</button>
+      <button style={{ ...button, ...(off ? disabled : {}) }} disabled={off} data-testid="sat-download" onClick={() => void ctl.download()}>Download DICOM-SEG</button>
+      {problem && <div style={{ ...row, ...muted }} data-testid="sat-name-hint">{problem}</div>}
+      {s.exporting && <div style={{ ...row, color: s.exporting.state === 'failed' ? colors.error : colors.text }} data-testid="sat-export">{s.exporting.message}</div>}
+    </div>
+  );
+}
+
+export function SatPanel({ ctl }: { ctl: SatController }) {
+  const [s, setS] = useState<SatState>(ctl.state);
+  useEffect(() => ctl.stateStore.subscribe(setS), [ctl]);
+  const busy = isBusy(s.phase);
+  const r = s.result;
+  const shown = r && !busy;
+  const current = r && r.doubtfulAt >= 0 ? r.doubtful[r.doubtfulAt] : undefined;
+  return (
+    <div style={panel} data-testid="sat-panel" data-phase={s.phase}>
+      <b>Segment Any Tissue</b>
+      <StatusLine backend={s.backend} />
+      {busy && <Progress s={s} onCancel={() => ctl.cancel()} />}
+      {s.notice && <div style={{ ...row, color: s.notice.kind === 'error' ? colors.error : colors.text }} data-testid="sat-message">{s.notice.text}</div>}
+      {busy && s.liveCells && <ReviewStrip cells={s.liveCells} sliceNumbers={s.sliceNumbers} />}
+      {shown && (
+        <>
+          <div style={{ ...row, ...muted }} data-testid="sat-references">{r.references}</div>
+          <ReviewStrip cells={r.cells} sliceNumbers={s.sliceNumbers} current={current} onPick={(k) => ctl.showSlice(k)} />
+          <Doubtful s={s} ctl={ctl} />
           <div>
-            <button style={btn} data-testid="sat-store" onClick={() => ctl.storeSeg()}>Store to PACS</button>
-            <button style={btn} data-testid="sat-download" onClick={() => ctl.downloadSeg()}>Download DICOM-SEG</button>
+            {s.phase === 'review' && <button style={button} data-testid="sat-accept" onClick={() => ctl.accept()}>Accept</button>}
+            <button style={quiet} data-testid="sat-discard" onClick={() => ctl.discard()}>Discard</button>
           </div>
+          <Export s={s} ctl={ctl} />
+          <div style={{ ...row, ...muted }}>To correct: make the “SAT: …” segmentation active, fix slices with the brush or eraser (a slice erased empty means the tissue ends there), and run again.</div>
+        </>
+      )}
+      {!busy && !r && (
+        <div style={{ ...row, ...muted }} data-testid="sat-hint">
+          Paint the tissue on one slice (Add segmentation, then the brush), then press
+          <button style={button} data-testid="sat-run" onClick={() => void ctl.run()}>Segment Any Tissue</button>
         </div>
-      )}
-      {s.export && <div style={{ marginTop: 6 }} data-testid="sat-export">{s.export.message}</div>}
-      {(s.phase === 'idle' || s.phase === 'error' || s.phase === 'cancelled') && !s.hasResult && (
-        <div style={{ marginTop: 4, color: '#aaa' }}>Paint the tissue on one slice (Segmentation panel → brush), then press Segment Any Tissue.</div>
-      )}
-      {done && (
-        <div style={{ marginTop: 4, color: '#aaa' }}>To correct: make the SAT segmentation active, fix slices with the brush or eraser (erasing a slice empty means the tissue ends there), and press Segment Any Tissue again.</div>
       )}
     </div>
   );

@@ -1,21 +1,30 @@
-/** Mounts our panel in its own React root on the page (once). */
+/**
+ * Our panel in its own React root, inside the node OHIF's side panel gives our panel module.
+ * The runtime-loaded plugin brings its own React (the host does not expose its own), so the
+ * host renders only a plain <div>, and this root fills it.
+ */
 import React from 'react';
 import { createRoot, Root } from 'react-dom/client';
+import type { SatController } from '../ohif/controller/sat-controller';
 import { SatPanel } from './SatPanel';
 
-let root: Root | undefined;
-let el: HTMLDivElement | undefined;
+const roots = new Map<HTMLElement, Root>();
 
-export function showPanel(): void {
-  if (!el) {
-    el = document.createElement('div');
-    el.id = 'segment-any-tissue-panel';
-    document.body.appendChild(el);
-    root = createRoot(el);
-  }
-  root!.render(<SatPanel onClose={hidePanel} />);
+export function mountPanel(node: HTMLElement, ctl: SatController): void {
+  if (roots.has(node)) return;
+  const root = createRoot(node);
+  roots.set(node, root);
+  root.render(<SatPanel ctl={ctl} />);
 }
 
-export function hidePanel(): void {
-  root?.render(<></>);
+export function unmountPanel(node: HTMLElement): void {
+  const root = roots.get(node);
+  if (!root) return;
+  roots.delete(node);
+  // The host is in the middle of its own commit; unmount ours right after it.
+  queueMicrotask(() => root.unmount());
+}
+
+export function unmountAllPanels(): void {
+  for (const node of [...roots.keys()]) unmountPanel(node);
 }

@@ -6,12 +6,13 @@ import * as ort from 'onnxruntime-web';
 
 declare const __webpack_public_path__: string | undefined;
 
-export function configureOrtRuntime(): { wasmPaths: string; threads: number } {
-  const g = self as unknown as { crossOriginIsolated?: boolean; location: { href: string }; navigator?: { hardwareConcurrency?: number } };
+/** here: the worker's own URL. */
+export function configureOrtRuntime(here: string): { wasmPaths: string; threads: number } {
+  const g = globalThis as unknown as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
   // webpack's 'auto' public path is the plugin folder (/sat/); the worker chunk sits one level below it.
   const pluginBase = typeof __webpack_public_path__ === 'string' && __webpack_public_path__
-    ? new URL(__webpack_public_path__, g.location.href).href
-    : new URL('../', g.location.href).href;
+    ? new URL(__webpack_public_path__, here).href
+    : new URL('../', here).href;
   const wasmPaths = new URL('ort/', pluginBase).href;
   const threads = g.crossOriginIsolated ? Math.max(1, Math.min(4, g.navigator?.hardwareConcurrency ?? 1)) : 1;
   ort.env.wasm.wasmPaths = wasmPaths;

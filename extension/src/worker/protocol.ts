@@ -2,11 +2,23 @@
 import type { ImageVolume, LabelVolume, Progress, SegmentationResult } from '../engine';
 import type { ModelSettings } from './model-settings';
 
-export type ToWorker = { type: 'run'; image: ImageVolume; referenceMask: LabelVolume; labels?: number[]; models?: ModelSettings };
+export type ToWorker = {
+  type: 'run';
+  image: ImageVolume;
+  referenceMask: LabelVolume;
+  labels?: number[];
+  models?: ModelSettings;
+  /** How messages name slice k ("slice 17 of 20", the viewer's numbering). */
+  sliceNames?: string[];
+};
 
+/**
+ * at: when the worker sent it (ms since the epoch, performance.timeOrigin + performance.now()),
+ * so the time-left estimate is not thrown by messages waiting behind a busy main thread.
+ */
 export type FromWorker =
-  | { type: 'backend'; kind: 'embedded' | 'learned' | 'mixed'; encoder: string; segmenter: string; device: string; why: string }
+  | { type: 'backend'; kind: 'embedded' | 'learned' | 'mixed'; encoder: string; segmenter: string; device: string; why: string; at?: number }
   | { type: 'progress'; progress: Progress }
-  | { type: 'slice'; label: number; k: number; mask: Uint8Array; confidence: number }
+  | { type: 'slice'; label: number; k: number; mask: Uint8Array; confidence: number; at?: number }
   | { type: 'done'; result: SegmentationResult }
   | { type: 'error'; name: string; message: string };

@@ -106,6 +106,11 @@ describe('planReferences', () => {
     expect(describeReferences(plan)).toBe('reference slices: 3 (drawn), 6 (corrected), 9 (corrected)');
   });
 
+  it('names reference slices with the numbers the viewer shows (a stack shown in reverse)', () => {
+    const reversed = Array.from({ length: grid.depth }, (_, k) => grid.depth - k);
+    expect(describeReferences({ drawnSlices: [2], correctedSlices: [5, 8] }, reversed)).toBe('reference slices: 2 (corrected), 5 (corrected), 8 (drawn)');
+  });
+
   it('an erased corrected slice is listed but adds no label', () => {
     const drawing = vol();
     fill(drawing, 2, 1, [5]);

@@ -50,11 +50,45 @@ function labelsOn(v: ArrayLike<number>, from: number, to: number): Set<number> {
   return s;
 }
 
+/** One slice as the tool produced it and as the viewer holds it now. */
+export interface SliceNowAndThen {
+  k: number;
+  produced: ArrayLike<number>;
+  current: ArrayLike<number>;
+}
+
 /**
  * Slices the user changed since the last run, added to (and replacing on the same slice) the
  * corrections of earlier runs. `toReference` maps a result segment index to the reference label;
  * voxels of segments it does not know (a segment the user added to the result) count as empty.
+ * Only the slices given are compared (those the viewer reported as edited).
  */
+export function collectSliceCorrections(
+  previous: readonly Correction[],
+  slices: Iterable<SliceNowAndThen>,
+  toReference: (segmentIndex: number) => number | undefined,
+): Correction[] {
+  const byK = new Map(previous.map((c) => [c.k, c]));
+  const map = (v: number) => (v ? toReference(v) ?? 0 : 0);
+  for (const { k, produced, current } of slices) {
+    const len = produced.length;
+    if (current.length !== len) throw new Error(`Slice ${k} of the result segmentation has ${current.length} voxels instead of ${len}; was the series changed between runs? Discard the result and run again.`);
+    let changed = false;
+    for (let i = 0; i < len && !changed; i++) changed = map(produced[i]) !== map(current[i]);
+    if (!changed) continue;
+    const slice = new Uint8Array(len);
+    for (let i = 0; i < len; i++) slice[i] = map(current[i]);
+    const before = new Set([...labelsOn(produced, 0, len)].map(map).filter((l) => l));
+    const after = labelsOn(slice, 0, len);
+    const erased = [...before].filter((l) => !after.has(l));
+    // A label erased here in an earlier round and still absent stays erased.
+    for (const l of byK.get(k)?.erased ?? []) if (!after.has(l) && !erased.includes(l)) erased.push(l);
+    byK.set(k, { k, slice, erased: erased.sort((a, b) => a - b) });
+  }
+  return [...byK.values()].sort((a, b) => a.k - b.k);
+}
+
+/** collectSliceCorrections over every slice of two whole volumes. */
 export function collectCorrections(
   previous: readonly Correction[],
   produced: ArrayLike<number>,
@@ -65,36 +99,27 @@ export function collectCorrections(
   checkVolume('The previous result', produced, grid);
   checkVolume('The result segmentation', current, grid);
   const len = sliceLen(grid);
-  const byK = new Map(previous.map((c) => [c.k, c]));
-  const map = (v: number) => (v ? toReference(v) ?? 0 : 0);
-  for (let k = 0; k < grid.depth; k++) {
-    const o = k * len;
-    let changed = false;
-    for (let i = o; i < o + len && !changed; i++) changed = map(produced[i]) !== map(current[i]);
-    if (!changed) continue;
-    const slice = new Uint8Array(len);
-    for (let i = 0; i < len; i++) slice[i] = map(current[o + i]);
-    const before = new Set([...labelsOn(produced, o, o + len)].map(map).filter((l) => l));
-    const after = labelsOn(slice, 0, len);
-    const erased = [...before].filter((l) => !after.has(l));
-    // A label erased here in an earlier round and still absent stays erased.
-    for (const l of byK.get(k)?.erased ?? []) if (!after.has(l) && !erased.includes(l)) erased.push(l);
-    byK.set(k, { k, slice, erased: erased.sort((a, b) => a - b) });
-  }
-  return [...byK.values()].sort((a, b) => a.k - b.k);
+  const view = (v: ArrayLike<number>, k: number) => (ArrayBuffer.isView(v) ? (v as Uint8Array).subarray(k * len, (k + 1) * len) : Array.prototype.slice.call(v, k * len, (k + 1) * len));
+  const slices = Array.from({ length: grid.depth }, (_, k) => ({ k, produced: view(produced, k), current: view(current, k) }));
+  return collectSliceCorrections(previous, slices, toReference);
 }
 
-/** The engine's reference: the user's drawing, each corrected slice taking the place of that slice. */
-export function planReferences(drawing: ArrayLike<number>, corrections: readonly Correction[], grid: SliceGrid): ReferencePlan {
+/**
+ * The engine's reference: the user's drawing, each corrected slice taking the place of that slice.
+ * painted: the slices of the drawing that hold any paint, when the caller knows them (only
+ * those and the corrected ones are scanned).
+ */
+export function planReferences(drawing: ArrayLike<number>, corrections: readonly Correction[], grid: SliceGrid, painted?: readonly number[]): ReferencePlan {
   checkVolume("The user's drawing", drawing, grid);
   const len = sliceLen(grid);
-  const mask = Uint8Array.from(drawing as ArrayLike<number>);
+  const mask = new Uint8Array(drawing);
   for (const c of corrections) mask.set(c.slice, c.k * len);
   const corrected = new Set(corrections.map((c) => c.k));
   const drawnSlices: number[] = [];
   const correctedSlices: number[] = [];
   const labels = new Set<number>();
-  for (let k = 0; k < grid.depth; k++) {
+  const scan = painted ? [...new Set([...painted, ...corrected])].sort((a, b) => a - b) : Array.from({ length: grid.depth }, (_, k) => k);
+  for (const k of scan) {
     const on = labelsOn(mask, k * len, (k + 1) * len);
     on.forEach((l) => labels.add(l));
     if (corrected.has(k)) correctedSlices.push(k);
@@ -137,8 +162,12 @@ function referenceSlicesOf(mask: Uint8Array, label: number, grid: SliceGrid): nu
   return out;
 }
 
-/** "reference slices: 43 (drawn), 58 (corrected)" — 1-based slice numbers, as the viewer shows them. */
-export function describeReferences(plan: Pick<ReferencePlan, 'drawnSlices' | 'correctedSlices'>): string {
-  const all = [...plan.drawnSlices.map((k) => ({ k, why: 'drawn' })), ...plan.correctedSlices.map((k) => ({ k, why: 'corrected' }))].sort((a, b) => a.k - b.k);
-  return `reference slices: ${all.map((r) => `${r.k + 1} (${r.why})`).join(', ')}`;
+/**
+ * "reference slices: 43 (drawn), 58 (corrected)" in the numbers the viewer shows for the
+ * slices (sliceNumbers[k]; default k + 1), in that numbering's order.
+ */
+export function describeReferences(plan: Pick<ReferencePlan, 'drawnSlices' | 'correctedSlices'>, sliceNumbers?: readonly number[]): string {
+  const n = (k: number) => sliceNumbers?.[k] ?? k + 1;
+  const all = [...plan.drawnSlices.map((k) => ({ k, why: 'drawn' })), ...plan.correctedSlices.map((k) => ({ k, why: 'corrected' }))].sort((a, b) => n(a.k) - n(b.k));
+  return `reference slices: ${all.map((r) => `${n(r.k)} (${r.why})`).join(', ')}`;
 }

@@ -1,0 +1,83 @@
+/**
+ * The engine at work, as the panel shows it: the worker's backend line, each slice streamed
+ * into the result and into the live strip, progress and the time left.
+ */
+import { ReferencePlan } from '../review/corrections';
+import { cellWithSlice, StripCell } from '../review/strip';
+import { TimeLeftEstimator } from '../review/time-left';
+import type { ModelSettings } from '../../worker/model-settings';
+import { EngineRun } from './engine-run';
+import type { ResultWriter } from './result-writer';
+import type { LabelView, StateStore } from './run-state';
+import type { SeriesHandle, ViewerHost } from './viewer-host';
+
+export interface LiveRunInput {
+  host: ViewerHost;
+  store: StateStore;
+  series: SeriesHandle;
+  pixels: Float32Array;
+  plan: ReferencePlan;
+  labels: LabelView[];
+  writer: ResultWriter;
+  models: ModelSettings | undefined;
+  /** Shows a stage line without changing the progress (model downloads). */
+  stage(text: string): void;
+}
+
+export function startLiveRun(input: LiveRunInput): EngineRun {
+  const { host, store, series, plan, labels, writer } = input;
+  const { geometry, sliceNumbers } = series;
+  const depth = geometry.dims[2];
+  const len = geometry.dims[0] * geometry.dims[1];
+  const estimator = new TimeLeftEstimator(new Map(plan.labels.map((v) => [v, reference(plan, v, len)])), depth, geometry.spacing);
+  const liveCells: StripCell[] = Array.from({ length: depth }, (_, k) =>
+    plan.correctedSlices.includes(k) ? { kind: 'reference', why: 'corrected' } : plan.drawnSlices.includes(k) ? { kind: 'reference', why: 'drawn' } : { kind: 'pending' },
+  );
+  const nameOf = (v: number) => labels.find((l) => l.value === v)?.segmentName ?? `label ${v}`;
+  store.set({ phase: 'running', liveCells, progress: { fraction: 0, stage: 'Starting the engine…' } });
+  const progressNow = (stage: string) => {
+    const remaining = estimator.slicesLeft();
+    const done = liveCells.filter((c) => c.kind !== 'pending').length;
+    const fraction = Number.isFinite(remaining) ? done / Math.max(1, done + remaining) : 0;
+    store.set({ progress: { fraction, stage, secondsLeft: estimator.secondsLeft(host.now()) } });
+  };
+  return new EngineRun(
+    host.startWorker(),
+    {
+      type: 'run',
+      image: { ...geometry, data: input.pixels, channels: 1, modality: series.modality },
+      referenceMask: { ...geometry, data: plan.mask.slice() },
+      labels: plan.labels,
+      models: input.models,
+      sliceNames: sliceNumbers.map((n) => `slice ${n} of ${depth}`),
+    },
+    {
+      backend: (m) => {
+        estimator.begin(m.at ?? host.now()); // the worker reports its backends right before it starts segmenting
+        store.set({ backend: { kind: m.kind, encoder: m.encoder, segmenter: m.segmenter, device: m.device, why: m.why } });
+      },
+      progress: (p) => (p.fraction === 0 && p.stage ? input.stage(p.stage) : undefined),
+      slice: (m) => {
+        writer.stream(m.k, m.label, m.mask);
+        let area = 0;
+        for (let i = 0; i < m.mask.length; i++) area += m.mask[i] ? 1 : 0;
+        estimator.slice(m.label, m.k, area, m.at ?? host.now());
+        liveCells[m.k] = cellWithSlice(liveCells[m.k], area > 0, m.confidence);
+        store.set({ liveCells: liveCells.slice() });
+        progressNow(`Segmenting ${nameOf(m.label)}: slice ${sliceNumbers[m.k]}`);
+      },
+    },
+  );
+}
+
+/** The slices of the plan (drawn or corrected) that hold the label, and its mean area there. */
+function reference(plan: ReferencePlan, value: number, len: number): { slices: number[]; area: number } {
+  const slices: number[] = [];
+  let area = 0;
+  for (const k of [...plan.drawnSlices, ...plan.correctedSlices].sort((a, b) => a - b)) {
+    let n = 0;
+    for (let i = k * len; i < (k + 1) * len; i++) if (plan.mask[i] === value) n++;
+    if (n) { slices.push(k); area += n; }
+  }
+  return { slices, area: slices.length ? area / slices.length : 0 };
+}
