@@ -10,6 +10,8 @@ export type ToWorker = {
   models?: ModelSettings;
   /** How messages name slice k ("slice 17 of 20", the viewer's numbering). */
   sliceNames?: string[];
+  /** Slices where the user erased a label (label → k): its runs stop before them. */
+  absentSlices?: Record<number, number[]>;
 };
 
 /**

@@ -57,7 +57,7 @@ export async function runRequest(msg: ToWorker, post: Post, here: string): Promi
       if (JSON.stringify(current) !== JSON.stringify(reported)) post((reported = current));
     };
     const result = await segmentVolume(
-      { image: msg.image, referenceMask: msg.referenceMask, labels: msg.labels, backends },
+      { image: msg.image, referenceMask: msg.referenceMask, labels: msg.labels, absentSlices: msg.absentSlices, backends },
       {
         onProgress: (progress) => { if (learned) reportIfChanged(); post({ type: 'progress', progress }); },
         onSlice: (s) => { const mask = s.mask.slice(); post({ type: 'slice', ...s, mask, at: now() }, [mask.buffer as ArrayBuffer]); },

@@ -50,6 +50,7 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
       labels: plan.labels,
       models: input.models,
       sliceNames: sliceNumbers.map((n) => `slice ${n} of ${depth}`),
+      absentSlices: absentSlices(plan),
     },
     {
       backend: (m) => {
@@ -68,6 +69,13 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
       },
     },
   );
+}
+
+/** Slices the user erased a label on: the engine stops that label's runs before them. */
+function absentSlices(plan: ReferencePlan): Record<number, number[]> {
+  const out: Record<number, number[]> = {};
+  for (const c of plan.corrections) for (const label of c.erased) (out[label] ??= []).push(c.k);
+  return out;
 }
 
 /** The slices of the plan (drawn or corrected) that hold the label, and its mean area there. */
