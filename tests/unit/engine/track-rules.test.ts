@@ -52,6 +52,18 @@ describe('track rules: where a followed piece ends', () => {
     expect(r.end?.keepThrough).toBe(3);
   });
 
+  it('a tip that goes on tapering after it became small is still the tissue (the liver tip on thin slices)', () => {
+    // 1 mm slices: below a fifth of the largest section for far longer than the tail length, but shrinking all along
+    const areas = [1000, 600, 300, 190, ...Array.from({ length: 30 }, (_, i) => Math.round(190 * 0.93 ** (i + 1)))];
+    const book = new TrackBook();
+    const track = book.start({ k: 0, area: areas[0], thickness: 20, level: 100, texture: 40 });
+    for (let i = 1; i < areas.length; i++) {
+      track.history.push({ k: i, area: areas[i], thickness: 20 * Math.sqrt(areas[i] / 1000), level: 100, texture: 40 });
+      const end = judgeTrack(track, 1, rules, 100);
+      expect(end?.reason ?? '').not.toMatch(/stays small/);
+    }
+  });
+
   it('a darker, smoother band with bright slices either side is a separator (a disc): the piece ends before it', () => {
     const levels = [150, 150, 150, 200, 110, 150, 160, 150];
     const textures = [50, 50, 50, 55, 25, 50, 50, 50];

@@ -1,3 +1,5 @@
+import { boxOfMask, cropPlane, growBox } from './crop';
+
 /**
  * Exact Euclidean distance transform (Felzenszwalb & Huttenlocher), in millimetres with
  * anisotropic pixel spacing: distance from each pixel to the nearest pixel where
@@ -88,29 +90,12 @@ export function distanceInsideNear(mask: Uint8Array, w: number, h: number, sx: n
 }
 
 function boxed(mask: Uint8Array, sourceValue: 0 | 1, w: number, h: number, sx: number, sy: number, marginPx: number): Float32Array {
-  let x0 = w;
-  let y0 = h;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++)
-      if (mask[y * w + x]) {
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        y1 = y;
-      }
   const out = new Float32Array(w * h).fill(Infinity);
-  if (x1 < 0) return out;
-  x0 = Math.max(0, x0 - marginPx);
-  y0 = Math.max(0, y0 - marginPx);
-  x1 = Math.min(w - 1, x1 + marginPx);
-  y1 = Math.min(h - 1, y1 + marginPx);
-  const bw = x1 - x0 + 1;
-  const bh = y1 - y0 + 1;
-  const crop = new Uint8Array(bw * bh);
-  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) crop[y * bw + x] = mask[(y0 + y) * w + x0 + x];
-  const d = distanceTransform2D(crop, sourceValue, bw, bh, sx, sy);
-  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) out[(y0 + y) * w + x0 + x] = d[y * bw + x];
+  const tight = boxOfMask(mask, w, h);
+  if (!tight) return out;
+  const b = growBox(tight, marginPx, marginPx, w, h);
+  const bw = b.x1 - b.x0;
+  const d = distanceTransform2D(cropPlane(mask, w, b), sourceValue, bw, b.y1 - b.y0, sx, sy);
+  for (let y = b.y0; y < b.y1; y++) out.set(d.subarray((y - b.y0) * bw, (y - b.y0 + 1) * bw), y * w + b.x0);
   return out;
 }

@@ -31,7 +31,7 @@ export interface TrackingOptions {
   walls?: Partial<SeededGrowthOptions>;
   /** Smallest working pixel (mm); 0 works on the full grid. */
   minWorkingSpacingMm?: number;
-  /** In-plane motion of the tissue's edge allowed from one slice to the next: this many slice spacings plus motionMm. */
+  /** In-plane motion of the tissue's edge allowed from one slice to the next: this many slice spacings plus motionMm (at least 1.5 working pixels). */
   motionSlices?: number;
   motionMm?: number;
   /** Look for each piece where it moved to in-plane (block matching); default on. */
@@ -100,7 +100,9 @@ class LabelTracker {
     this.walls = new SeededGrowthSegmenter(options.walls);
     this.rules = { ...DEFAULT_TRACK_RULES, ...options.rules };
     this.bank = options.bank ?? DEFAULT_BANK;
-    this.motionMm = (options.motionSlices ?? 1.5) * image.spacing[2] + (options.motionMm ?? 2);
+    // At least a pixel and a half: with slices much thinner than the working pixels an edge
+    // that may not move by a whole pixel can only ever shrink, slice after slice.
+    this.motionMm = Math.max((options.motionSlices ?? 1.5) * image.spacing[2] + (options.motionMm ?? 2), 1.5 * Math.max(...this.spacing));
     this.followMotion = options.followMotion ?? true;
     const full = this.W * this.H;
     for (let k = 0; k < image.dims[2]; k++) {

@@ -13,8 +13,9 @@
  *   has passed its end and entered the next structure (a vertebra through its disc, an organ
  *   into a neighbour it touches). It ends at its narrowest slice.
  * - Tail: a piece that shrank to a small fraction of its largest section and then stays that
- *   small is no longer the tissue but something leaving it (a vessel leaving an organ). It
- *   ends where it became small.
+ *   small, keeping its section, is no longer the tissue but something leaving it (a vessel
+ *   leaving an organ). It ends where it became small. A tip that goes on tapering is still
+ *   the tissue.
  */
 import { Track, TrackSample } from './tracks';
 
@@ -53,6 +54,8 @@ export interface TrackRules {
   /** Tail: at most this share of the largest section for this long (mm along the run). */
   tailFraction: number;
   tailLengthMm: number;
+  /** ...keeping its section meanwhile (newest at least this share of the stretch's largest): a tapering tip is still the tissue. */
+  tailKeeps: number;
 }
 
 export const DEFAULT_TRACK_RULES: TrackRules = {
@@ -76,6 +79,7 @@ export const DEFAULT_TRACK_RULES: TrackRules = {
   vanishPx: 4,
   tailFraction: 0.2,
   tailLengthMm: 12,
+  tailKeeps: 0.8,
 };
 
 export interface TrackEnd {
@@ -102,8 +106,10 @@ export function judgeTrack(t: Track, sliceMm: number, rules: TrackRules, tissueC
   if (s.area > t.maxArea) (t.maxArea = s.area), (t.minArea = s.area), (t.minAt = s.k);
   if (s.area <= rules.tailFraction * t.maxArea) {
     t.lowSince ??= s.k;
-    const low = h.filter((e) => e.area <= rules.tailFraction * t.maxArea);
-    if (Math.abs(s.k - t.lowSince) * sliceMm >= rules.tailLengthMm && low.length >= 2) return { keepThrough: t.lowSince, reason: 'stays small: something leaving the tissue' };
+    const since = t.lowSince;
+    const stretch = h.slice(h.findIndex((e) => e.k === since));
+    const keeps = s.area >= rules.tailKeeps * Math.max(...stretch.map((e) => e.area));
+    if (Math.abs(s.k - since) * sliceMm >= rules.tailLengthMm && stretch.length >= 2 && keeps) return { keepThrough: since, reason: 'stays small: something leaving the tissue' };
   } else t.lowSince = undefined;
   return undefined;
 }
