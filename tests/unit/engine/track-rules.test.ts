@@ -39,10 +39,16 @@ describe('track rules: where a followed piece ends', () => {
   });
 
   it('a piece that narrows to under half its largest section and widens again has passed into the next structure', () => {
-    const areas = [400, 380, 300, 200, 150, 140, 230];
+    const areas = [400, 380, 300, 200, 150, 140, 300];
     const r = follow(areas.map((area, i) => ({ area, thickness: 12 - i * 0.5 })));
     expect(r.end?.reason).toMatch(/widens again/);
     expect(r.end?.keepThrough).toBe(5);
+    // bowel narrows and widens along its course by less than that
+    expect(follow([400, 380, 300, 200, 150, 140, 230, 260].map((area) => ({ area, thickness: 10 }))).end).toBeUndefined();
+    // a small piece (a rib) that widens back past its former largest section has entered the next structure (its cartilage)
+    const rib = follow([19, 8, 11, 12, 14, 13, 10, 20, 24].map((area) => ({ area, thickness: 4 })));
+    expect(rib.end?.reason).toMatch(/widens again/);
+    expect(rib.end?.keepThrough).toBe(1);
   });
 
   it('a piece that stays small after shrinking is something leaving the tissue (a vessel leaving an organ)', () => {

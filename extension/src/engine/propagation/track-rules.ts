@@ -10,8 +10,9 @@
  *   sides has crossed a separating band (the disc between two vertebrae, the bright endplates
  *   either side of it). It ends before the band.
  * - Valley: a piece that narrowed to a fraction of its largest section and then widens again
- *   has passed its end and entered the next structure (a vertebra through its disc, an organ
- *   into a neighbour it touches). It ends at its narrowest slice.
+ *   (to twice its narrowest, or back to its largest) has passed its end and entered the next
+ *   structure (a vertebra through its disc, a rib into its cartilage, an organ into a neighbour
+ *   it touches). Bowel narrows and widens by less along its course. It ends at its narrowest slice.
  * - Tail: a piece that shrank to a small fraction of its largest section and then stays that
  *   small, keeping its section, is no longer the tissue but something leaving it (a vessel
  *   leaving an organ). It ends where it became small. A tip that goes on tapering is still
@@ -37,7 +38,7 @@ export interface TrackRules {
   suddenThickening: number;
   /** ...and loses pieces thinner than this factor at a split. */
   tubeBranch: number;
-  /** Valley: narrowest section at most this share of the largest, then wider by valleyRise (plus slack). */
+  /** Valley: narrowest section at most this share of the largest, then wider by valleyRise (plus slack) or back to the largest. */
   valleyDepth: number;
   valleyRise: number;
   valleySlackPx: number;
@@ -69,7 +70,7 @@ export const DEFAULT_TRACK_RULES: TrackRules = {
   suddenThickening: 2.2,
   tubeBranch: 0.7,
   valleyDepth: 0.5,
-  valleyRise: 1.5,
+  valleyRise: 2,
   valleySlackPx: 6,
   separatorDrop: 40,
   separatorSlices: 3,
@@ -100,7 +101,8 @@ export function judgeTrack(t: Track, sliceMm: number, rules: TrackRules, tissueC
     return { keepThrough: h.length > 1 ? h[h.length - 2].k : s.k, reason: 'vanished' };
   }
   if (s.area < t.minArea) (t.minArea = s.area), (t.minAt = s.k);
-  if (t.minArea <= rules.valleyDepth * t.maxArea && s.area > rules.valleyRise * t.minArea + rules.valleySlackPx) {
+  // Widening back to its former largest section counts too: a small piece cannot rise by the factor without passing it.
+  if (t.minArea <= rules.valleyDepth * t.maxArea && s.area > Math.min(rules.valleyRise * t.minArea + rules.valleySlackPx, t.maxArea)) {
     return { keepThrough: t.minAt, reason: 'widens again after narrowing: the next structure' };
   }
   if (s.area > t.maxArea) (t.maxArea = s.area), (t.minArea = s.area), (t.minAt = s.k);
