@@ -8,6 +8,9 @@ import { upstreamUrl } from './upstream.mjs';
 
 const RESOURCES = new Set(['studies', 'series', 'instances']);
 
+/** How long a refused upload may go on being sent (and dropped) before the server answers and closes. */
+const REFUSED_UPLOAD_GRACE_MS = 2000;
+
 /**
  * Throws the answer for a request that is not a DICOMweb request (404) or not its method (405).
  * Applies to the PACS and to the built-in demo study alike.
@@ -94,7 +97,12 @@ export function createDicomwebProxy({ upstream, maxBodyBytes }) {
       refused = true;
       req.unpipe(up);
       up.destroy();
-      sendText(res, 413, tooLarge, { Connection: 'close' });
+      // Answer once the client has finished sending (the rest is read and dropped), or after a
+      // short grace: closing while it still writes resets the connection before it reads the 413.
+      const answer = () => { clearTimeout(grace); sendText(res, 413, tooLarge, { Connection: 'close' }); };
+      const grace = setTimeout(answer, REFUSED_UPLOAD_GRACE_MS);
+      req.once('end', answer);
+      req.once('close', () => clearTimeout(grace));
     });
     req.pipe(up);
   };
