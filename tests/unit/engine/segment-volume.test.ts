@@ -130,6 +130,20 @@ describe('segmentVolume on structures that touch look-alikes', () => {
     expect(res.perLabel[0].slices.at(-1)).toBe(59);
   });
 
+  it('follows a vessel that is drawn wide and narrows on one side through its wide side too', async () => {
+    // Radius 8 px from the drawn slice (36) up; below it the vessel narrows to 4.5 px and stays
+    // so. The narrow stretch is a tube of its own width: measured there, the wide side would
+    // look like a tube that thickened at once, though it is as wide as drawn.
+    const radius = (k: number) => (k >= 36 ? 8 : k <= 28 ? 4.5 : 4.5 + (3.5 * (k - 28)) / 8);
+    const vessel = (i: number, j: number, k: number) => (i - 32) ** 2 + (j - 32) ** 2 <= radius(k) ** 2;
+    const { image, truth } = drawn([64, 64, 80], [1.5, 1.5, 1.5], (i, j, k) => (vessel(i, j, k) ? 300 : -100), (i, j, k) => (vessel(i, j, k) ? 1 : 0));
+    const res = await segmentVolume({ image, referenceMask: referenceOnSlice(truth, 1, 36) });
+    const painted = res.perLabel[0].slices;
+    expect(painted[0]).toBeLessThanOrEqual(2);
+    expect(painted.at(-1)).toBe(79);
+    expect(dice(binary(res.labels, 1), binary(truth, 1))).toBeGreaterThan(0.85);
+  });
+
   it('stops a vertebra at its disc: a smooth darker band between textured bone with bright endplates', async () => {
     // Bone bodies 9 slices high, 2-slice discs between them; the bone is trabecular (rough),
     // with bright endplates next to each disc; the disc is smooth soft tissue.

@@ -122,8 +122,10 @@ class LabelTracker {
     this.trackMaps.set(run.from, start.trackMap);
     const startIds = [...start.samples.keys()].sort((a, b) => a - b);
     const known = this.tubes.get(run.from);
+    // A tube that tapered on the other side is measured there thinner than it is here: the
+    // annotated slice is the truth, so the tube is at least as thick as it is drawn.
     startIds.forEach((id, i) => {
-      if (known?.[i] !== undefined) book.get(id).tubeThickness = known[i];
+      if (known?.[i] !== undefined) book.get(id).tubeThickness = Math.max(known[i]!, start.samples.get(id)!.thickness);
     });
     const appearance = this.appearanceOf(run.from);
     const order = new Map<number, number>([[run.from, -1], ...run.slices.map((k, i) => [k, i] as [number, number])]);
@@ -163,7 +165,7 @@ class LabelTracker {
           hooks.debug?.(`label ${this.ctx.label}: piece ${id} ends after slice ${end.keepThrough}: ${end.reason}`);
         }
       }
-      hooks.debug?.(`label ${this.ctx.label} k=${k} area=${countOnes(this.maskOf(k))} confidence=${step.confidence.toFixed(2)} pieces=${[...pieces.samples].map(([i, s]) => `${i}:${s.area}px/${s.thickness.toFixed(1)}mm`).join(',')}`);
+      hooks.debug?.(`label ${this.ctx.label} k=${k} area=${countOnes(this.maskOf(k))} confidence=${step.confidence.toFixed(2)} pieces=${[...pieces.samples].map(([i, s]) => `${i}:${s.area}px/${s.thickness.toFixed(1)}mm/L${s.level.toFixed(0)}/T${s.texture.toFixed(0)}`).join(',')}`);
       this.show(k);
       if (prev !== run.from) this.slices.delete(prev); // annotated slices stay cached as references
       prev = k;
