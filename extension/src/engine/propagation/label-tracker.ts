@@ -24,6 +24,7 @@ import { segmentSliceStep } from './slice-step';
 import { assignPieces, holdTubes, jointThickness, startTracks, TrackBook } from './tracks';
 import { DEFAULT_TRACK_RULES, judgeSplit, judgeTrack, TrackRules } from './track-rules';
 import { followPieces } from './piece-motion';
+import { EdgeEnvelope, edgeEnvelope, keepWithinReach } from './edge-envelope';
 
 export interface TrackingOptions {
   bank?: PromptSetting[];
@@ -31,7 +32,7 @@ export interface TrackingOptions {
   walls?: Partial<SeededGrowthOptions>;
   /** Smallest working pixel (mm); 0 works on the full grid. */
   minWorkingSpacingMm?: number;
-  /** In-plane motion of the tissue's edge allowed from one slice to the next: this many slice spacings plus motionMm (at least 1.5 working pixels). */
+  /** In-plane motion of the tissue's edge allowed along the run: this many mm per mm of run plus motionMm per step (edge-envelope.ts). */
   motionSlices?: number;
   motionMm?: number;
   /** Look for each piece where it moved to in-plane (block matching); default on. */
@@ -86,6 +87,7 @@ class LabelTracker {
   private readonly rules: TrackRules;
   private readonly bank: PromptSetting[];
   private readonly motionMm: number;
+  private readonly envelope: EdgeEnvelope;
   private readonly followMotion: boolean;
 
   constructor(private readonly ctx: TrackingContext, private readonly annotatedMask: Uint8Array, options: TrackingOptions) {
@@ -100,9 +102,8 @@ class LabelTracker {
     this.walls = new SeededGrowthSegmenter(options.walls);
     this.rules = { ...DEFAULT_TRACK_RULES, ...options.rules };
     this.bank = options.bank ?? DEFAULT_BANK;
-    // At least a pixel and a half: with slices much thinner than the working pixels an edge
-    // that may not move by a whole pixel can only ever shrink, slice after slice.
-    this.motionMm = Math.max((options.motionSlices ?? 1.5) * image.spacing[2] + (options.motionMm ?? 2), 1.5 * Math.max(...this.spacing));
+    this.envelope = edgeEnvelope(Math.max(...this.spacing), image.spacing[2], options.motionSlices ?? 1.5, options.motionMm ?? 2);
+    this.motionMm = this.envelope.perSliceMm;
     this.followMotion = options.followMotion ?? true;
     const full = this.W * this.H;
     for (let k = 0; k < image.dims[2]; k++) {
@@ -144,6 +145,7 @@ class LabelTracker {
       const moved = this.followMotion ? followPieces(this.trackMaps.get(prev)!, this.smoothOf(prev), this.smoothOf(k), this.w, this.h, this.spacing, Math.ceil(this.motionMm / Math.max(...this.spacing))).tracks : this.trackMaps.get(prev)!;
       const prior = Uint8Array.from(moved, (t) => (t ? 1 : 0));
       const step = await this.segment(k, prev, run.from, appearance, prior);
+      if (this.envelope.slices > 1) this.keepWithinEnvelope(step.mask, run, order, k);
       if (run.mayStop) holdTubes(book, step.mask, moved, this.w, this.h, this.spacing, this.tubeReachMm());
       const pieces = assignPieces(book, step.mask, this.sliceOf(k).image.data, moved, this.w, this.h, this.spacing, k);
       this.maskOf(k).set(step.mask);
@@ -216,6 +218,12 @@ class LabelTracker {
       motionMm: this.motionMm,
       timings: this.ctx.timings,
     });
+  }
+
+  /** Keeps the edge within the envelope of the run's slice a stretch back (the annotated slice near the start). */
+  private keepWithinEnvelope(mask: Uint8Array, run: PropagationRun, order: Map<number, number>, k: number): void {
+    const back = order.get(k)! - this.envelope.slices;
+    keepWithinReach(mask, this.maskOf(back < 0 ? run.from : run.slices[back]), this.w, this.h, this.spacing, this.envelope.stretchMm);
   }
 
   /** Removes the given tracks from the run's slices after `afterK` through `throughK` (run order). */
