@@ -58,6 +58,15 @@ describe('track rules: where a followed piece ends', () => {
     expect(r.end?.keepThrough).toBe(3);
   });
 
+  it('a piece that tapers after it became small and then keeps its section is a vessel leaving: it ends where it became small', () => {
+    // a chamber narrowing into the vessel that leaves it (the heart into the aortic root)
+    const areas = [1000, 800, 500, 190, 160, 130, 110, ...Array.from({ length: 5 }, () => 100)];
+    const r = follow(areas.map((area) => ({ area, thickness: 20 * Math.sqrt(area / 1000) })));
+    expect(r.end?.reason).toMatch(/stays small/);
+    expect(r.end?.keepThrough).toBe(3);
+    expect(r.at).toBe(10);
+  });
+
   it('a tip that goes on tapering after it became small is still the tissue (the liver tip on thin slices)', () => {
     // 1 mm slices: below a fifth of the largest section for far longer than the tail length, but shrinking all along
     const areas = [1000, 600, 300, 190, ...Array.from({ length: 30 }, (_, i) => Math.round(190 * 0.93 ** (i + 1)))];
@@ -145,6 +154,17 @@ describe('tracks: pieces of one slice continued on the next', () => {
     const [merged] = [...joined.samples.keys()];
     expect(book.get(merged).parents.sort()).toEqual([...start.samples.keys()].sort());
     expect(next[17 * 0 + 5 * w + 36]).toBe(0);
+  });
+
+  it('a piece that is nearly all one track goes on with that track when a small fragment joins it', () => {
+    const book = new TrackBook();
+    const two = new Uint8Array(w * h);
+    for (let i = 0; i < two.length; i++) two[i] = box(2, 25)[i] | box(28, 29, 8, 9)[i];
+    const start = startTracks(book, two, values, w, h, [1, 1], 0);
+    const big = start.trackMap[10 * w + 10];
+    const joined = assignPieces(book, box(2, 29), values, start.trackMap, w, h, [1, 1], 1);
+    expect([...joined.samples.keys()]).toEqual([big]);
+    expect(book.get(big).history.map((s) => s.k)).toEqual([0, 1]);
   });
 
   it('a tube keeps its width: a thicker gain beyond its reach is removed, a lengthening is kept', () => {

@@ -14,9 +14,9 @@
  *   structure (a vertebra through its disc, a rib into its cartilage, an organ into a neighbour
  *   it touches). Bowel narrows and widens by less along its course. It ends at its narrowest slice.
  * - Tail: a piece that shrank to a small fraction of its largest section and then stays that
- *   small, keeping its section, is no longer the tissue but something leaving it (a vessel
- *   leaving an organ). It ends where it became small. A tip that goes on tapering is still
- *   the tissue.
+ *   small, keeping its section for a stretch (after tapering further, maybe), is no longer the
+ *   tissue but something leaving it (a vessel leaving an organ, the aortic root leaving the
+ *   heart). It ends where it became small. A tip that goes on tapering is still the tissue.
  */
 import { Track, TrackSample } from './tracks';
 
@@ -55,7 +55,7 @@ export interface TrackRules {
   /** Tail: at most this share of the largest section for this long (mm along the run). */
   tailFraction: number;
   tailLengthMm: number;
-  /** ...keeping its section meanwhile (newest at least this share of the stretch's largest): a tapering tip is still the tissue. */
+  /** ...keeping its section over the last tailLengthMm (newest at least this share of their largest): a tapering tip is still the tissue. */
   tailKeeps: number;
 }
 
@@ -110,7 +110,9 @@ export function judgeTrack(t: Track, sliceMm: number, rules: TrackRules, tissueC
     t.lowSince ??= s.k;
     const since = t.lowSince;
     const stretch = h.slice(h.findIndex((e) => e.k === since));
-    const keeps = s.area >= rules.tailKeeps * Math.max(...stretch.map((e) => e.area));
+    // Kept its section over the last tailLengthMm: a taper that levelled off is a vessel now.
+    const lately = stretch.filter((e) => Math.abs(s.k - e.k) * sliceMm <= rules.tailLengthMm);
+    const keeps = s.area >= rules.tailKeeps * Math.max(...lately.map((e) => e.area));
     if (Math.abs(s.k - since) * sliceMm >= rules.tailLengthMm && stretch.length >= 2 && keeps) return { keepThrough: since, reason: 'stays small: something leaving the tissue' };
   } else t.lowSince = undefined;
   return undefined;

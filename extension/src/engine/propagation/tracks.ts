@@ -2,7 +2,8 @@
  * The pieces of a tissue followed through a run of slices. On each slice every connected piece
  * of the mask belongs to one track; a piece that continues one piece of the previous slice
  * continues its track, a piece that splits off starts a child track, and pieces that join
- * start a merged track. Each track keeps its own course (area and thickness per slice), so the
+ * start a merged track (unless one of them is nearly all of it: a fragment joining does not
+ * end a course either). Each track keeps its own course (area and thickness per slice), so the
  * end rules (track-rules.ts) judge a piece by itself: the descending aorta is not stopped
  * because the ascending aorta ran into the heart.
  */
@@ -117,6 +118,13 @@ export function assignPieces(book: TrackBook, mask: Uint8Array, values: Float32A
     const main = ps.reduce((a, q) => (sizes[q] > sizes[a] ? q : a), ps[0]);
     if (sizes[main] >= 0.75 * total) heir.set(main, t);
   }
+  // Likewise a piece that is nearly all one track continues it when small fragments join it.
+  for (let p = 1; p < nPieces; p++) {
+    if (overlaps[p].size < 2 || heir.has(p)) continue;
+    const total = [...overlaps[p].values()].reduce((a, v) => a + v, 0);
+    const [main, share] = [...overlaps[p]].reduce((a, e) => (e[1] > a[1] ? e : a));
+    if (share >= 0.9 * total && piecesOf.get(main)!.length === 1) heir.set(p, main);
+  }
   for (let p = 1; p < nPieces; p++) {
     const sample: TrackSample = { k, area: sizes[p], thickness: thick[p], level: level[p], texture: texture[p] };
     const from = [...overlaps[p].keys()];
@@ -126,8 +134,9 @@ export function assignPieces(book: TrackBook, mask: Uint8Array, values: Float32A
     }
     if (from.length === 0) continue;
     if ((from.length === 1 && piecesOf.get(from[0])!.length === 1) || heir.has(p)) {
-      pieceTrack[p] = from[0];
-      book.get(from[0]).history.push(sample);
+      const t = heir.get(p) ?? from[0];
+      pieceTrack[p] = t;
+      book.get(t).history.push(sample);
       continue;
     }
     // A split or a merge: a new track that inherits its parents' course in proportion.
