@@ -10,12 +10,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { segmentVolume, ImageVolume, LabelVolume, sameGrid } from '../../../extension/src/engine';
-import { loadImage, loadLabelMap, resampleLabelsToGrid } from '../../../cli/io';
+import { segmentVolume, ImageVolume, LabelVolume } from '../../../extension/src/engine';
 import { encodeRgbPng } from '../../../extension/src/formats/png';
 import { dataDir } from '../../support/data-dir';
 import { labelDice } from '../../../extension/src/engine/imaging/morphology';
-import { ReferenceChoice, referenceSlice, StructureExtent, structuresOf, VOLUMES } from './structures';
+import { loadVolume, ReferenceChoice, referenceSlice, StructureExtent, structuresOf, VOLUMES } from './structures';
 import { barChart, ChartPanel } from './chart';
 import { IMAGE_SETS, ImageSetRow, runImageSet } from './image-sets';
 
@@ -81,13 +80,6 @@ async function runStructure(set: string, image: ImageVolume, labels: LabelVolume
     painted: painted.length ? `${painted[0]}-${painted[painted.length - 1]}` : 'none',
     seconds,
   };
-}
-
-async function loadVolume(dir: string, image: string, labelsPath: string): Promise<{ image: ImageVolume; labels: LabelVolume }> {
-  const img = (await loadImage(path.join(dir, image))).image;
-  let labels = await loadLabelMap(path.join(dir, labelsPath));
-  if (!sameGrid(labels, img)) labels = resampleLabelsToGrid(labels, img);
-  return { image: img, labels };
 }
 
 function mean(v: number[]): number {

@@ -3,7 +3,9 @@
  * structures are large enough for a radiologist to draw, and the two reference slices of a
  * structure (its largest cross-section, and the slice at 30 % of its extent).
  */
-import { LabelVolume } from '../../../extension/src/engine';
+import * as path from 'path';
+import { ImageVolume, LabelVolume, sameGrid } from '../../../extension/src/engine';
+import { loadImage, loadLabelMap, resampleLabelsToGrid } from '../../../cli/io';
 
 /** TotalSegmentator v2 CT class map ("total" task): the structures these volumes carry. */
 const TOTALSEG_CT: Record<number, string> = {
@@ -95,4 +97,12 @@ export function referenceSlice(s: StructureExtent, choice: ReferenceChoice): num
   const last = s.slices[s.slices.length - 1];
   const want = first + Math.round(0.3 * (last - first));
   return s.slices.reduce((best, k) => (Math.abs(k - want) < Math.abs(best - want) ? k : best), s.slices[0]);
+}
+
+/** A dev volume and its labels on the image's grid. */
+export async function loadVolume(dir: string, image: string, labelsPath: string): Promise<{ image: ImageVolume; labels: LabelVolume }> {
+  const img = (await loadImage(path.join(dir, image))).image;
+  let labels = await loadLabelMap(path.join(dir, labelsPath));
+  if (!sameGrid(labels, img)) labels = resampleLabelsToGrid(labels, img);
+  return { image: img, labels };
 }

@@ -47,6 +47,23 @@ describe('geodesic competition', () => {
     const labels = competeFromSeeds({ width: w, height: 1, seeds, values: new Float32Array(w), enterForeground: enterFg, enterBackground: new Float32Array(w), lengthCost: 0.01 });
     expect(labels.indexOf(BACKGROUND)).toBeLessThanOrEqual(11);
   });
+
+  it('in a stack of slices the fronts run across slices too, and stop at a wall between slices', () => {
+    // 4 x 1 pixels per slice, 10 slices; seeds on slice 0 (tissue) and slice 9 (background);
+    // slice 6 is a dark wall, so the tissue takes slices 0-5 and the background 7-9.
+    const w = 4;
+    const depth = 10;
+    const values = Float32Array.from({ length: w * depth }, (_, i) => (Math.floor(i / w) === 6 ? 0 : 10));
+    const seeds = new Uint8Array(w * depth);
+    seeds[1] = FOREGROUND;
+    seeds[9 * w + 2] = BACKGROUND;
+    const zero = new Float32Array(w * depth);
+    const labels = competeFromSeeds({ width: w, height: 1, depth, sliceStep: 2, seeds, values, enterForeground: zero, enterBackground: zero, lengthCost: 0.01 });
+    for (let z = 0; z < depth; z++) {
+      const want = z < 6 ? FOREGROUND : z > 6 ? BACKGROUND : undefined;
+      if (want !== undefined) expect([...labels.subarray(z * w, (z + 1) * w)].every((l) => l === want)).toBe(true);
+    }
+  });
 });
 
 describe('seeded-growth segmenter', () => {

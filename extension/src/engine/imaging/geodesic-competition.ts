@@ -1,5 +1,5 @@
 /**
- * Seeded region competition on a 2D grid, in the manner of Fast GrowCut (3D Slicer's "Grow
+ * Seeded region competition on a 2D grid (or a stack of them), in the manner of Fast GrowCut (3D Slicer's "Grow
  * from seeds"): every pixel takes the label of the seed that reaches it along the cheapest
  * path. A step costs the intensity difference it crosses (so fronts stop at edges), plus a
  * per-label price for entering the pixel (so the foreground front pays for tissue that looks
@@ -23,12 +23,18 @@ export interface CompetitionInput {
   enterBackground: Float32Array;
   /** Cost per pixel of path length (ties split half-way). */
   lengthCost: number;
+  /** Slices stacked in the arrays (default 1: a plane), and the length of a step between them in pixels. */
+  depth?: number;
+  sliceStep?: number;
 }
 
 /** FOREGROUND/BACKGROUND per pixel (UNLABELLED only where no front reaches). */
 export function competeFromSeeds(inp: CompetitionInput): Uint8Array {
   const { width: w, height: h, seeds, values, enterForeground, enterBackground, lengthCost } = inp;
-  const n = w * h;
+  const depth = inp.depth ?? 1;
+  const zStep = inp.sliceStep ?? 1;
+  const plane = w * h;
+  const n = plane * depth;
   const label = new Uint8Array(n);
   const best = new Float64Array(n).fill(Infinity);
   const claim = new Uint8Array(n);
@@ -51,8 +57,10 @@ export function competeFromSeeds(inp: CompetitionInput): Uint8Array {
     if (cost > best[p] || claim[p] !== l) continue;
     label[p] = l;
     const enter = l === FOREGROUND ? enterForeground : enterBackground;
-    const x = p % w;
-    const y = (p - x) / w;
+    const z = depth > 1 ? Math.floor(p / plane) : 0;
+    const inPlane = p - z * plane;
+    const x = inPlane % w;
+    const y = (inPlane - x) / w;
     const vp = values[p];
     for (let dy = -1; dy <= 1; dy++) {
       const yy = y + dy;
@@ -61,7 +69,7 @@ export function competeFromSeeds(inp: CompetitionInput): Uint8Array {
         if (dx === 0 && dy === 0) continue;
         const xx = x + dx;
         if (xx < 0 || xx >= w) continue;
-        const q = yy * w + xx;
+        const q = z * plane + yy * w + xx;
         if (label[q] !== UNLABELLED) continue;
         const step = dx !== 0 && dy !== 0 ? diag : 1;
         const c = cost + Math.abs(values[q] - vp) + step * (lengthCost + enter[q]);
@@ -70,6 +78,18 @@ export function competeFromSeeds(inp: CompetitionInput): Uint8Array {
           claim[q] = l;
           heap.push(c, q * 4 + l);
         }
+      }
+    }
+    for (let dz = -1; depth > 1 && dz <= 1; dz += 2) {
+      const zz = z + dz;
+      if (zz < 0 || zz >= depth) continue;
+      const q = p + dz * plane;
+      if (label[q] !== UNLABELLED) continue;
+      const c = cost + Math.abs(values[q] - vp) + zStep * (lengthCost + enter[q]);
+      if (c < best[q]) {
+        best[q] = c;
+        claim[q] = l;
+        heap.push(c, q * 4 + l);
       }
     }
   }
