@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { dataDir } from '../../support/data-dir';
 import { labelDice } from '../../../extension/src/engine/imaging/morphology';
-import { loadVolume, ReferenceChoice, referenceSlice, structuresOf, VOLUMES } from './structures';
+import { benchArgs, loadVolume, ReferenceChoice, referenceSlice, selected, structuresOf, VOLUMES } from './structures';
 import { seededCompetition3D } from './seeded-3d';
 
 const CHOICES: ReferenceChoice[] = ['largest', 'at30'];
@@ -25,15 +25,9 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const flag = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const only = flag('--only')?.split(',').map((s) => s.trim().toLowerCase());
+  const { flag, only, sets } = benchArgs(process.argv.slice(2), ['--tracker']);
   const trackerFile = flag('--tracker');
   const tracker: { set: string; label: number; choice: string; dice: number }[] = trackerFile ? JSON.parse(fs.readFileSync(trackerFile, 'utf8')).volumes : [];
-  const sets = args.filter((a, i) => !a.startsWith('--') && !['--only', '--tracker'].includes(args[i - 1]));
   const root = dataDir();
   const rows: Row[] = [];
   console.log('set               structure          ref      3D Dice  tracker  outside   s');
@@ -43,7 +37,7 @@ async function main(): Promise<void> {
     const { image, labels } = await loadVolume(root, v.image, v.labels);
     const [w, h, d] = image.dims;
     const sl = w * h;
-    for (const s of structuresOf(labels, v.names).filter((x) => !only || only.includes(x.name.toLowerCase()) || only.includes(String(x.label)))) {
+    for (const s of selected(structuresOf(labels, v.names), only)) {
       const truth = Uint8Array.from(labels.data, (x) => (x === s.label ? 1 : 0));
       for (const choice of CHOICES) {
         const k = referenceSlice(s, choice);

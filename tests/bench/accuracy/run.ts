@@ -14,7 +14,7 @@ import { segmentVolume, ImageVolume, LabelVolume } from '../../../extension/src/
 import { encodeRgbPng } from '../../../extension/src/formats/png';
 import { dataDir } from '../../support/data-dir';
 import { labelDice } from '../../../extension/src/engine/imaging/morphology';
-import { loadVolume, ReferenceChoice, referenceSlice, StructureExtent, structuresOf, VOLUMES } from './structures';
+import { benchArgs, loadVolume, ReferenceChoice, referenceSlice, selected, StructureExtent, structuresOf, VOLUMES } from './structures';
 import { barChart, ChartPanel } from './chart';
 import { IMAGE_SETS, ImageSetRow, runImageSet } from './image-sets';
 
@@ -92,12 +92,7 @@ function fmt(v: number | undefined): string {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const flag = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const only = flag('--only')?.split(',').map((s) => s.trim().toLowerCase());
-  const sets = args.filter((a, i) => !a.startsWith('--') && !['--only', '--png'].includes(args[i - 1]));
+  const { flag, only, sets } = benchArgs(args, ['--png']);
   const root = dataDir();
   const previous: Previous = fs.existsSync(PREVIOUS_FILE) ? JSON.parse(fs.readFileSync(PREVIOUS_FILE, 'utf8')) : {};
   const rows: Row[] = [];
@@ -107,7 +102,7 @@ async function main(): Promise<void> {
     const imagePath = path.join(root, v.image);
     if (!fs.existsSync(imagePath)) throw new Error(`bench:accuracy needs ${imagePath} (set SAT_DATA_DIR to the shared data folder).`);
     const { image, labels } = await loadVolume(root, v.image, v.labels);
-    const structures = structuresOf(labels, v.names).filter((s) => !only || only.includes(s.name.toLowerCase()) || only.includes(String(s.label)));
+    const structures = selected(structuresOf(labels, v.names), only);
     for (const s of structures) {
       for (const choice of CHOICES) {
         const r = await runStructure(v.set, image, labels, s, choice);

@@ -106,3 +106,20 @@ export async function loadVolume(dir: string, image: string, labelsPath: string)
   if (!sameGrid(labels, img)) labels = resampleLabelsToGrid(labels, img);
   return { image: img, labels };
 }
+
+/** The command line of the accuracy benchmarks: value flags, `--only NAME,…` and the sets named. */
+export function benchArgs(argv: string[], valueFlags: string[]): { flag: (name: string) => string | undefined; has: (name: string) => boolean; only?: string[]; sets: string[] } {
+  const flag = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const only = flag('--only')?.split(',').map((s) => s.trim().toLowerCase());
+  const takesValue = ['--only', ...valueFlags];
+  const sets = argv.filter((a, i) => !a.startsWith('--') && !takesValue.includes(argv[i - 1]));
+  return { flag, has: (name) => argv.includes(name), only, sets };
+}
+
+/** The structures named by `--only` (by name or label value), all when none are. */
+export function selected(structures: StructureExtent[], only?: string[]): StructureExtent[] {
+  return structures.filter((s) => !only || only.includes(s.name.toLowerCase()) || only.includes(String(s.label)));
+}
