@@ -1,5 +1,5 @@
 /**
- * `npm run bench:baseline-3d [SET…] [--only NAME,…] [--tracker FILE]`
+ * `npm run bench:baseline-3d [SET…] [--only NAME,…] [--choices …] [--tracker FILE]`
  *
  * The same runs as bench:accuracy (every drawable structure, reference on its largest slice and
  * at 30 % of its extent), segmented by the 3D seeded competition of seeded-3d.ts instead of the
@@ -10,10 +10,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { dataDir } from '../../support/data-dir';
 import { labelDice } from '../../../extension/src/engine/imaging/morphology';
-import { benchArgs, loadVolume, ReferenceChoice, referenceSlice, selected, structuresOf, VOLUMES } from './structures';
+import { benchArgs, loadVolume, parseChoices, ReferenceChoice, referenceSlice, selected, structuresOf, VOLUMES } from './structures';
 import { seededCompetition3D } from './seeded-3d';
-
-const CHOICES: ReferenceChoice[] = ['largest', 'at30'];
 
 interface Row {
   set: string;
@@ -25,7 +23,8 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const { flag, only, sets } = benchArgs(process.argv.slice(2), ['--tracker']);
+  const { flag, only, sets } = benchArgs(process.argv.slice(2), ['--tracker', '--choices']);
+  const choices = parseChoices(flag('--choices'));
   const trackerFile = flag('--tracker');
   const tracker: { set: string; label: number; choice: string; dice: number }[] = trackerFile ? JSON.parse(fs.readFileSync(trackerFile, 'utf8')).volumes : [];
   const root = dataDir();
@@ -39,7 +38,7 @@ async function main(): Promise<void> {
     const sl = w * h;
     for (const s of selected(structuresOf(labels, v.names), only)) {
       const truth = Uint8Array.from(labels.data, (x) => (x === s.label ? 1 : 0));
-      for (const choice of CHOICES) {
+      for (const choice of choices) {
         const k = referenceSlice(s, choice);
         const t0 = Date.now();
         const pred = seededCompetition3D(image, k, truth.slice(k * sl, (k + 1) * sl));
@@ -56,7 +55,7 @@ async function main(): Promise<void> {
   const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
   console.log('\nmean per volume        ref      n  3D Dice  tracker  outside(mean)');
   for (const set of [...new Set(rows.map((r) => r.set))]) {
-    for (const choice of CHOICES) {
+    for (const choice of choices) {
       const rs = rows.filter((r) => r.set === set && r.choice === choice);
       const tr = rs.map((r) => r.tracker).filter((x): x is number => x !== undefined);
       console.log(`${set.padEnd(22)} ${choice.padEnd(8)} ${String(rs.length).padStart(2)}  ${mean(rs.map((r) => r.dice)).toFixed(3).padStart(7)}  ${tr.length === rs.length ? mean(tr).toFixed(3).padStart(7) : '   -   '}  ${mean(rs.map((r) => r.outside)).toFixed(1)}`);

@@ -49,6 +49,7 @@ const GLYPHS: Record<string, string> = {
 const COLOURS: [number, number, number][] = [
   [31, 119, 180],
   [255, 127, 14],
+  [44, 160, 44],
 ];
 
 export function barChart(panels: ChartPanel[], legend: string[]): Rgb {
@@ -58,8 +59,11 @@ export function barChart(panels: ChartPanel[], legend: string[]): Rgb {
   const labelH = 90;
   const titleH = 22;
   const left = 40;
-  const panelW = panels.map((p) => left + p.bars.length * (barW * 2 + groupGap) + 20);
-  const width = Math.max(600, ...panelW);
+  const series = Math.max(1, legend.length);
+  const panelW = panels.map((p) => left + p.bars.length * (barW * series + groupGap) + 20);
+  // 6 px a character, a swatch and gaps per entry, then the previous-release key
+  const legendW = 10 + legend.reduce((a, name) => a + 16 + 6 * name.length + 24, 0) + 16 + 6 * 'previous release'.length + 10;
+  const width = Math.max(600, legendW, ...panelW);
   const panelH = titleH + plotH + labelH;
   const height = 30 + panels.length * panelH;
   const img: Rgb = { width, height, data: new Uint8Array(width * height * 3).fill(255) };
@@ -81,7 +85,7 @@ export function barChart(panels: ChartPanel[], legend: string[]): Rgb {
       text(img, 4, y - 3, (t / 10).toFixed(1), [90, 90, 90]);
     }
     panel.bars.forEach((bar, bi) => {
-      const gx = left + bi * (barW * 2 + groupGap);
+      const gx = left + bi * (barW * series + groupGap);
       bar.values.forEach((v, vi) => {
         const x = gx + vi * barW;
         if (Number.isFinite(v)) fillRect(img, x, yOf(v), barW - 1, yOf(0) - yOf(v), COLOURS[vi % COLOURS.length]);

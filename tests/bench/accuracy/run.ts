@@ -1,9 +1,9 @@
 /**
- * `npm run bench:accuracy [SET…] [--only NAME,…] [--json] [--png FILE] [--save-previous]`
+ * `npm run bench:accuracy [SET…] [--only NAME,…] [--choices largest,at30,at70] [--json] [--png FILE] [--save-previous]`
  *
  * For every dev volume in ../shared/data and every labelled structure large enough to draw
  * (structures.ts), segments the structure from ONE annotated slice, twice: the reference on
- * its largest slice, and on the slice at 30 % of its extent. Prints Dice, the slices painted
+ * its largest slice, and on the slice at 30 % of its extent (`--choices` adds the slice at 70 %). Prints Dice, the slices painted
  * where the structure is not ("outside"), seconds, the copy baseline (the reference slice
  * copied to every slice) and the previous release's Dice; a mean per
  * volume; writes a PNG chart (bench-output/accuracy.png by default).
@@ -14,11 +14,10 @@ import { segmentVolume, ImageVolume, LabelVolume } from '../../../extension/src/
 import { encodeRgbPng } from '../../../extension/src/formats/png';
 import { dataDir } from '../../support/data-dir';
 import { labelDice } from '../../../extension/src/engine/imaging/morphology';
-import { benchArgs, loadVolume, ReferenceChoice, referenceSlice, selected, StructureExtent, structuresOf, VOLUMES } from './structures';
+import { benchArgs, CHOICE_LEGEND, loadVolume, parseChoices, ReferenceChoice, referenceSlice, selected, StructureExtent, structuresOf, VOLUMES } from './structures';
 import { barChart, ChartPanel } from './chart';
 import { IMAGE_SETS, ImageSetRow, runImageSet } from './image-sets';
 
-const CHOICES: ReferenceChoice[] = ['largest', 'at30'];
 const PREVIOUS_FILE = path.join(__dirname, '..', '..', '..', '..', 'tests', 'bench', 'accuracy', 'previous-release.json');
 
 interface Row {
@@ -92,7 +91,8 @@ function fmt(v: number | undefined): string {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const { flag, only, sets } = benchArgs(args, ['--png']);
+  const { flag, only, sets } = benchArgs(args, ['--png', '--choices']);
+  const choices = parseChoices(flag('--choices'));
   const root = dataDir();
   const previous: Previous = fs.existsSync(PREVIOUS_FILE) ? JSON.parse(fs.readFileSync(PREVIOUS_FILE, 'utf8')) : {};
   const rows: Row[] = [];
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     const { image, labels } = await loadVolume(root, v.image, v.labels);
     const structures = selected(structuresOf(labels, v.names), only);
     for (const s of structures) {
-      for (const choice of CHOICES) {
+      for (const choice of choices) {
         const r = await runStructure(v.set, image, labels, s, choice);
         rows.push(r);
         if (!args.includes('--json')) printRow(r, previous[key(r.set, r.label, r.choice)]);
@@ -126,9 +126,9 @@ async function main(): Promise<void> {
   }
   if (args.includes('--json')) {
     console.log(JSON.stringify({ volumes: rows, images: imageRows }, null, 2));
-  } else printSummary(rows, previous);
+  } else printSummary(rows, previous, choices);
   const pngPath = flag('--png') ?? path.join('bench-output', 'accuracy.png');
-  writeChart(rows, previous, pngPath);
+  writeChart(rows, previous, pngPath, choices);
   if (!args.includes('--json')) console.log(`chart: ${pngPath}`);
 }
 
@@ -143,10 +143,10 @@ function printRow(r: Row, prev: number | undefined): void {
   );
 }
 
-function printSummary(rows: Row[], previous: Previous): void {
+function printSummary(rows: Row[], previous: Previous, choices: ReferenceChoice[]): void {
   console.log('\nmean per volume        ref      n   Dice   prev   copy   outside(mean)');
   for (const set of [...new Set(rows.map((r) => r.set))]) {
-    for (const choice of CHOICES) {
+    for (const choice of choices) {
       const rs = rows.filter((r) => r.set === set && r.choice === choice);
       const prev = rs.map((r) => previous[key(r.set, r.label, r.choice)]).filter((p): p is number => p !== undefined);
       console.log(
@@ -158,7 +158,7 @@ function printSummary(rows: Row[], previous: Previous): void {
   console.log(worse.length ? `\nlower than the previous release by more than 0.02: ${worse.map((r) => `${r.set} ${r.name} (${r.choice}) ${fmt(r.dice)} < ${fmt(previous[key(r.set, r.label, r.choice)])}`).join('; ')}` : '\nno structure lower than the previous release by more than 0.02');
 }
 
-function writeChart(rows: Row[], previous: Previous, file: string): void {
+function writeChart(rows: Row[], previous: Previous, file: string, choices: ReferenceChoice[]): void {
   const panels: ChartPanel[] = [];
   for (const set of [...new Set(rows.map((r) => r.set))]) {
     const labels = [...new Set(rows.filter((r) => r.set === set).map((r) => r.label))];
@@ -168,13 +168,13 @@ function writeChart(rows: Row[], previous: Previous, file: string): void {
         const of = (c: ReferenceChoice) => rows.find((r) => r.set === set && r.label === label && r.choice === c);
         return {
           name: of('largest')?.name ?? String(label),
-          values: CHOICES.map((c) => of(c)?.dice ?? NaN),
-          previous: CHOICES.map((c) => previous[key(set, label, c)]),
+          values: choices.map((c) => of(c)?.dice ?? NaN),
+          previous: choices.map((c) => previous[key(set, label, c)]),
         };
       }),
     });
   }
-  const img = barChart(panels, ['reference on largest slice', 'reference at 30% of extent']);
+  const img = barChart(panels, choices.map((c) => CHOICE_LEGEND[c]));
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, encodeRgbPng(img.data, img.width, img.height));
 }

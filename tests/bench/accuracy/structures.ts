@@ -88,14 +88,27 @@ export function structuresOf(labels: LabelVolume, names: Record<number, string>)
   return out;
 }
 
-export type ReferenceChoice = 'largest' | 'at30';
+export type ReferenceChoice = 'largest' | 'at30' | 'at70';
+export const REFERENCE_CHOICES: ReferenceChoice[] = ['largest', 'at30', 'at70'];
+/** What the benchmarks run unless told otherwise (`--choices largest,at30,at70`). */
+export const DEFAULT_CHOICES: ReferenceChoice[] = ['largest', 'at30'];
+export const CHOICE_LEGEND: Record<ReferenceChoice, string> = { largest: 'reference on largest slice', at30: 'reference at 30% of extent', at70: 'reference at 70% of extent' };
 
-/** The reference slice: the largest cross-section, or the slice at 30 % of the extent (nearest one holding the label). */
+/** `--choices` of a benchmark's command line; refuses a name it does not know. */
+export function parseChoices(value: string | undefined): ReferenceChoice[] {
+  if (!value) return DEFAULT_CHOICES;
+  const out = value.split(',').map((c) => c.trim());
+  const bad = out.filter((c) => !(REFERENCE_CHOICES as string[]).includes(c));
+  if (bad.length) throw new Error(`--choices: unknown reference choice ${bad.join(', ')} (known: ${REFERENCE_CHOICES.join(', ')})`);
+  return out as ReferenceChoice[];
+}
+
+/** The reference slice: the largest cross-section, or the slice at 30 % (70 %) of the extent (nearest one holding the label). */
 export function referenceSlice(s: StructureExtent, choice: ReferenceChoice): number {
   if (choice === 'largest') return s.largest;
   const first = s.slices[0];
   const last = s.slices[s.slices.length - 1];
-  const want = first + Math.round(0.3 * (last - first));
+  const want = first + Math.round((choice === 'at70' ? 0.7 : 0.3) * (last - first));
   return s.slices.reduce((best, k) => (Math.abs(k - want) < Math.abs(best - want) ? k : best), s.slices[0]);
 }
 
