@@ -90,8 +90,7 @@ function fmt(v: number | undefined): string {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const { flag, only, sets } = benchArgs(args, ['--png', '--choices']);
+  const { flag, has, only, sets } = benchArgs(process.argv.slice(2), ['--png', '--choices']);
   const choices = parseChoices(flag('--choices'));
   const root = dataDir();
   const previous: Previous = fs.existsSync(PREVIOUS_FILE) ? JSON.parse(fs.readFileSync(PREVIOUS_FILE, 'utf8')) : {};
@@ -107,7 +106,7 @@ async function main(): Promise<void> {
       for (const choice of choices) {
         const r = await runStructure(v.set, image, labels, s, choice);
         rows.push(r);
-        if (!args.includes('--json')) printRow(r, previous[key(r.set, r.label, r.choice)]);
+        if (!has('--json')) printRow(r, previous[key(r.set, r.label, r.choice)]);
       }
     }
   }
@@ -116,20 +115,20 @@ async function main(): Promise<void> {
     if (!fs.existsSync(path.join(root, s.set))) throw new Error(`bench:accuracy needs ${path.join(root, s.set)} (set SAT_DATA_DIR to the shared data folder).`);
     const r = await runImageSet(root, s);
     imageRows.push(r);
-    if (!args.includes('--json')) console.log(`${r.set.padEnd(17)} ${r.what.padEnd(18)} one-shot ${String(r.pairs).padStart(4)} pairs  ${fmt(r.dice)}  ${fmt(previous[`${r.set}/pairs`])}  ${fmt(r.stretched)} (stretched reference mask)  ${r.seconds.toFixed(2)} s/pair`);
+    if (!has('--json')) console.log(`${r.set.padEnd(17)} ${r.what.padEnd(18)} one-shot ${String(r.pairs).padStart(4)} pairs  ${fmt(r.dice)}  ${fmt(previous[`${r.set}/pairs`])}  ${fmt(r.stretched)} (stretched reference mask)  ${r.seconds.toFixed(2)} s/pair`);
   }
-  if (args.includes('--save-previous')) {
+  if (has('--save-previous')) {
     const out: Previous = { ...previous };
     for (const r of rows) out[key(r.set, r.label, r.choice)] = Number(r.dice.toFixed(4));
     for (const r of imageRows) out[`${r.set}/pairs`] = Number(r.dice.toFixed(4));
     fs.writeFileSync(PREVIOUS_FILE, JSON.stringify(out, null, 1) + '\n');
   }
-  if (args.includes('--json')) {
+  if (has('--json')) {
     console.log(JSON.stringify({ volumes: rows, images: imageRows }, null, 2));
   } else printSummary(rows, previous, choices);
   const pngPath = flag('--png') ?? path.join('bench-output', 'accuracy.png');
   writeChart(rows, previous, pngPath, choices);
-  if (!args.includes('--json')) console.log(`chart: ${pngPath}`);
+  if (!has('--json')) console.log(`chart: ${pngPath}`);
 }
 
 let headerDone = false;

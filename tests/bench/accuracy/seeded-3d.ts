@@ -12,10 +12,10 @@ import { sliceImage } from '../../../extension/src/engine/image/slices';
 import { downsampleImage, downsampleMask, upsampleMask, workingFactor } from '../../../extension/src/engine/image/working-resolution';
 import { gaussianBlur2D } from '../../../extension/src/engine/imaging/blur';
 import { distanceInside, distanceOutside } from '../../../extension/src/engine/imaging/distance';
-import { appearanceRanges, likelihoodRatio, measureAppearance } from '../../../extension/src/engine/imaging/tissue-appearance';
+import { appearanceRanges, measureAppearance } from '../../../extension/src/engine/imaging/tissue-appearance';
 import { BACKGROUND, competeFromSeeds, FOREGROUND } from '../../../extension/src/engine/imaging/geodesic-competition';
 import { keepSeededComponents3D } from '../../../extension/src/engine/imaging/components';
-import { SEEDED_GROWTH_DEFAULTS } from '../../../extension/src/engine/segmenters/seeded-growth-segmenter';
+import { competitionCosts, SEEDED_GROWTH_DEFAULTS } from '../../../extension/src/engine/segmenters/seeded-growth-segmenter';
 
 /** Binary mask over the volume (full grid) from the mask drawn on slice k (full grid, one slice). */
 export function seededCompetition3D(image: ImageVolume, k: number, drawn: Uint8Array): Uint8Array {
@@ -40,16 +40,7 @@ export function seededCompetition3D(image: ImageVolume, k: number, drawn: Uint8A
   const app = measureAppearance(planes[k], mask, w, h, sp, appearanceRanges(planes[k], isCt));
   const out = new Uint8Array(W * H * D);
   if (!app) return out;
-  const unit = isCt ? opt.ctEdgeUnitHu : Math.max(1e-6, opt.edgeUnitSpreads * Math.max(app.spread, 1e-3 * Math.abs(app.median)));
-  const llr = likelihoodRatio(app, values);
-  const scaled = new Float32Array(values.length);
-  const enterFg = new Float32Array(values.length);
-  const enterBg = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    scaled[i] = values[i] / unit;
-    enterFg[i] = opt.appearanceWeight * Math.max(0, -llr[i]);
-    enterBg[i] = opt.appearanceWeight * Math.max(0, llr[i]);
-  }
+  const { scaled, enterForeground, enterBackground } = competitionCosts(values, app, isCt, opt);
   const seeds = new Uint8Array(values.length);
   const dIn = distanceInside(mask, w, h, 1, 1);
   const dOut = distanceOutside(mask, w, h, 1, 1);
@@ -61,7 +52,7 @@ export function seededCompetition3D(image: ImageVolume, k: number, drawn: Uint8A
   for (let z = 0; z < D; z++)
     for (let y = 0; y < h; y++)
       for (let x = 0; x < w; x++) if (x === 0 || y === 0 || x === w - 1 || y === h - 1) seeds[z * plane + y * w + x] = BACKGROUND;
-  const labels = competeFromSeeds({ width: w, height: h, depth: D, sliceStep: image.spacing[2] / sp[0], seeds, values: scaled, enterForeground: enterFg, enterBackground: enterBg, lengthCost: opt.lengthCost });
+  const labels = competeFromSeeds({ width: w, height: h, depth: D, sliceStep: image.spacing[2] / sp[0], seeds, values: scaled, enterForeground, enterBackground, lengthCost: opt.lengthCost });
   const fg = Uint8Array.from(labels, (l) => (l === FOREGROUND ? 1 : 0));
   keepSeededComponents3D(fg, [w, h, D], 1, (i) => seeds[i] === FOREGROUND);
   for (let z = 0; z < D; z++) {

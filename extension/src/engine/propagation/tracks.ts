@@ -120,7 +120,7 @@ export function assignPieces(book: TrackBook, mask: Uint8Array, values: Float32A
   }
   // Likewise a piece that is nearly all one track continues it when small fragments join it.
   for (let p = 1; p < nPieces; p++) {
-    if (overlaps[p].size < 2 || heir.has(p)) continue;
+    if (overlaps[p].size < 2) continue;
     const total = [...overlaps[p].values()].reduce((a, v) => a + v, 0);
     const [main, share] = [...overlaps[p]].reduce((a, e) => (e[1] > a[1] ? e : a));
     if (share >= 0.9 * total && piecesOf.get(main)!.length === 1) heir.set(p, main);

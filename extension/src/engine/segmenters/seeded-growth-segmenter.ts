@@ -68,6 +68,26 @@ export class SeededGrowthSegmenter implements PromptableSegmenter {
   }
 }
 
+/**
+ * What the fronts pay, on smoothed values (a plane or a stack of them): the values in edge units
+ * (a step costs the difference it crosses) and the price of entering each pixel for either front
+ * (tissue that looks like the other side, by the appearance's log-likelihood ratio).
+ */
+export function competitionCosts(values: Float32Array, app: TissueAppearance, isCt: boolean, opt: SeededGrowthOptions): { llr: Float32Array; unit: number; scaled: Float32Array; enterForeground: Float32Array; enterBackground: Float32Array } {
+  const llr = likelihoodRatio(app, values);
+  const unit = isCt ? opt.ctEdgeUnitHu : Math.max(1e-6, opt.edgeUnitSpreads * Math.max(app.spread, 1e-3 * Math.abs(app.median)));
+  const scaled = new Float32Array(values.length);
+  const enterForeground = new Float32Array(values.length);
+  const enterBackground = new Float32Array(values.length);
+  const lambda = opt.appearanceWeight;
+  for (let i = 0; i < values.length; i++) {
+    scaled[i] = values[i] / unit;
+    enterForeground[i] = lambda * Math.max(0, -llr[i]);
+    enterBackground[i] = lambda * Math.max(0, llr[i]);
+  }
+  return { llr, unit, scaled, enterForeground, enterBackground };
+}
+
 export class PreparedSeededGrowth implements PreparedImage {
   constructor(private readonly image: Image2D, private readonly opt: SeededGrowthOptions) {}
 
@@ -95,17 +115,7 @@ export class PreparedSeededGrowth implements PreparedImage {
 
     const app = prompt.appearance ?? measureAppearance(values, prior ? priorCrop : pointMask, w, h, sp, appearanceRanges(values, this.image.modality === 'CT'));
     if (!app) return { mask: full, quality: 0 };
-    const llr = likelihoodRatio(app, values);
-    const unit = this.edgeUnit(app);
-    const scaled = new Float32Array(values.length);
-    const enterFg = new Float32Array(values.length);
-    const enterBg = new Float32Array(values.length);
-    const lambda = this.opt.appearanceWeight;
-    for (let i = 0; i < values.length; i++) {
-      scaled[i] = values[i] / unit;
-      enterFg[i] = lambda * Math.max(0, -llr[i]);
-      enterBg[i] = lambda * Math.max(0, llr[i]);
-    }
+    const { llr, unit, scaled, enterForeground: enterFg, enterBackground: enterBg } = competitionCosts(values, app, this.image.modality === 'CT', this.opt);
 
     const seeds = new Uint8Array(w * h);
     if (prior) this.seedFromPrior(seeds, priorCrop, values, llr, prompt.priorImage ? blur(prompt.priorImage) : undefined, unit, motion, w, h);
@@ -123,11 +133,6 @@ export class PreparedSeededGrowth implements PreparedImage {
     const quality = boundaryContrast(mask, llr, w, h);
     pasteMask(full, W, box, mask);
     return { mask: full, quality };
-  }
-
-  private edgeUnit(app: TissueAppearance): number {
-    if (this.image.modality === 'CT') return this.opt.ctEdgeUnitHu;
-    return Math.max(1e-6, this.opt.edgeUnitSpreads * Math.max(app.spread, 1e-3 * Math.abs(app.median)));
   }
 
   /** Tissue seeds from the prior's core, background seeds beyond the expected motion, and the unchanged pixels either side. */
