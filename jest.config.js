@@ -5,5 +5,7 @@ module.exports = {
   testMatch: ['**/tests/unit/**/*.test.ts', '**/tests/integration/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
   testTimeout: 120000,
-  globalSetup: '<rootDir>/tests/support/global-setup.js',
+  globalSetup: '<rootDir>/tests/support/global-setup.ts',
+  // the closing summary of what was skipped and how to install it
+  reporters: ['default', '<rootDir>/tests/support/skip-summary.js'],
 };

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// npm run import -- <folder> [--fill-uids] [--copy-to DIR]
+// npm run import -- <folder> [--fill-uids] [--copy-to DIR [--no-store]]
 // Stores every DICOM file under <folder> to the PACS over STOW-RS and reports only what the
 // PACS says it stored, with the reason for each file it did not. --fill-uids sends COPIES in
 // which blank or invalid Study/Series/SOP Instance UIDs are replaced by valid ones (one study
 // UID per study, one series UID per series); --copy-to also writes those copies to a new
-// folder. The input files are only ever read.
+// folder, and --no-store stops there (a usable copy, no PACS needed). The input files are
+// only ever read.
 // SAT_DICOMWEB_URL picks the PACS (default: the development Orthanc of npm run start:pacs);
 // SAT_DICOMWEB_CA trusts a private CA for an https PACS.
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { instancesInStudy, outcomes, stow } from './import/stow.mjs';
 import { applyPlan, describeFile, isValidUid, planUids, T, uidProblems } from './import/uids.mjs';
 
-const USAGE = 'usage: npm run import -- <folder with DICOM files> [--fill-uids] [--copy-to NEW_FOLDER]';
+const USAGE = 'usage: npm run import -- <folder with DICOM files> [--fill-uids] [--copy-to NEW_FOLDER [--no-store]]';
 const BATCH_FILES = 20;
 const BATCH_BYTES = 64 * 2 ** 20;
 const DICOMDIR_CLASS = '1.2.840.10008.1.3.10';
@@ -27,10 +28,11 @@ function fail(message, code = 2) {
 }
 
 function parseArgs(argv) {
-  const opt = { folder: undefined, fillUids: false, copyTo: undefined };
+  const opt = { folder: undefined, fillUids: false, copyTo: undefined, noStore: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--fill-uids') opt.fillUids = true;
+    else if (a === '--no-store') opt.noStore = true;
     else if (a === '--copy-to') { opt.copyTo = argv[++i]; if (!opt.copyTo) fail(`--copy-to needs a folder. ${USAGE}`); }
     else if (a.startsWith('-')) fail(`unknown option ${a}. ${USAGE}`);
     else if (opt.folder === undefined) opt.folder = a;
@@ -38,6 +40,7 @@ function parseArgs(argv) {
   }
   if (!opt.folder) fail(USAGE);
   if (opt.copyTo && !opt.fillUids) fail('--copy-to writes the copies made by --fill-uids: add --fill-uids.');
+  if (opt.noStore && !opt.copyTo) fail('--no-store keeps the copies only: add --fill-uids --copy-to NEW_FOLDER.');
   return opt;
 }
 
@@ -153,6 +156,10 @@ async function main() {
     });
     console.log(`import: --fill-uids: ${r.changed} of ${files.length} files get new UIDs in a copy (${r.newStudies} new study UID${r.newStudies === 1 ? '' : 's'}, ${r.newSeries} new series UID${r.newSeries === 1 ? '' : 's'}, ${r.sopFromMeta + r.sopDerived} SOP Instance UIDs${r.sopFromMeta ? `, ${r.sopFromMeta} of them from the file meta header` : ''}); the files in ${opt.folder} are not changed.`);
     if (opt.copyTo) { writeCopies(opt.copyTo, opt.folder, items); console.log(`import: the copies are in ${opt.copyTo}.`); }
+  }
+  if (opt.noStore) {
+    console.log('import: --no-store: nothing was sent to a PACS.');
+    process.exit(0);
   }
 
   console.log(`import: sending ${items.length} DICOM file${items.length === 1 ? '' : 's'} to ${up.display}`);

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Tiny ONNX models with the exact contracts of DINOv2 and SAM (encoder + prompt decoder),
 with hand-set weights so tests can predict their outputs. Built with onnx's helper API only
-(no torch needed). Usage: /usr/bin/python3 scripts/models/make_test_models.py OUT_DIR
+(no torch needed). Usage: $SAT_PYTHON scripts/models/make_test_models.py OUT_DIR
+(the committed test fixtures: OUT_DIR = tests/fixtures/models/tiny)
 Writes the .onnx files and OUT_DIR/manifest.json (bytes + sha256 pinned)."""
 import hashlib, json, os, sys
 import numpy as np
@@ -59,10 +60,21 @@ def tiny_sam_decoder(path):
     """Mask k = disc of radius RADII[k] (1024-space) around the nearest positive point, united
     with the prior (mask_input > 0) when has_mask_input = 1; SAM's exported post-processing:
     low-res 256² logits -> 1024² -> crop the padding -> orig_im_size."""
-    ys, xs = np.mgrid[0:256, 0:256].astype(np.float32)
-    grid = np.stack([xs.ravel() * 4 + 1.5, ys.ravel() * 4 + 1.5], 1)[None]  # [1, 65536, 2] cell centres
     r2 = (np.array(RADII, np.float32) ** 2).reshape(1, 4, 1)
     n = []
+    # The low-res cell centres (x*4+1.5, y*4+1.5), [1, 65536, 2], built in the graph so the
+    # committed test fixture stays a few kB (a constant grid would be 512 kB).
+    n.append(h.make_node('Range', ['r0', 'r256', 'r1'], ['cells']))                       # [256]
+    n.append(h.make_node('Mul', ['cells', 'four'], ['cells4']))
+    n.append(h.make_node('Add', ['cells4', 'offset'], ['centres']))
+    n.append(h.make_node('Reshape', ['centres', 'row'], ['crow']))                         # [1,256]
+    n.append(h.make_node('Reshape', ['centres', 'col'], ['ccol']))                         # [256,1]
+    n.append(h.make_node('Expand', ['crow', 'sq256'], ['gx2']))                           # x varies fastest
+    n.append(h.make_node('Expand', ['ccol', 'sq256'], ['gy2']))
+    n.append(h.make_node('Reshape', ['gx2', 'flatcol'], ['gx']))                           # [65536,1]
+    n.append(h.make_node('Reshape', ['gy2', 'flatcol'], ['gy']))
+    n.append(h.make_node('Concat', ['gx', 'gy'], ['grid2'], axis=1))                       # [65536,2]
+    n.append(h.make_node('Unsqueeze', ['grid2', 'ax0'], ['grid']))                         # [1,65536,2]
     n.append(h.make_node('Transpose', ['point_coords'], ['pc'], perm=[1, 0, 2]))          # [N,1,2]
     n.append(h.make_node('Sub', ['pc', 'grid'], ['diff']))                                 # [N,65536,2]
     n.append(h.make_node('Mul', ['diff', 'diff'], ['sq']))
@@ -97,7 +109,12 @@ def tiny_sam_decoder(path):
     n.append(h.make_node('Concat', ['one4', 'osz'], ['outsize'], axis=0))
     n.append(h.make_node('Resize', ['cropped', '', '', 'outsize'], ['masks'], mode='linear'))
     n.append(h.make_node('Identity', ['ious'], ['iou_predictions']))
-    inits = [const('grid', grid.astype(np.float32)), const('ax2', np.array([2], np.int64)),
+    inits = [const('r0', np.array(0, np.float32)), const('r256', np.array(256, np.float32)),
+             const('r1', np.array(1, np.float32)), const('four', np.array(4, np.float32)),
+             const('offset', np.array(1.5, np.float32)), const('row', np.array([1, 256], np.int64)),
+             const('col', np.array([256, 1], np.int64)), const('sq256', np.array([256, 256], np.int64)),
+             const('flatcol', np.array([65536, 1], np.int64)), const('ax0', np.array([0], np.int64)),
+             const('ax2', np.array([2], np.int64)),
              const('one', np.array(1, np.float32)), const('big', np.array(1e6, np.float32)),
              const('r2', r2), const('lrshape', np.array([1, 4, 256, 256], np.int64)),
              const('scale4', np.array([1, 1, 4, 4], np.float32)), const('c1024', np.array(1024, np.float32)),

@@ -4,6 +4,7 @@
  * Debian's headless Chromium through playwright-core.
  */
 import { execFile } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -66,7 +67,15 @@ export function layoutModels(tinyDir: string, root: string): void {
   };
   const spec = (m: Manifest, id: string, role: string) => m.models.find((e) => e.id === id)!.files[role];
   variant('good', () => undefined);
-  variant('good2', () => undefined);
+  // The download-progress test wants a file that arrives in several chunks: the decoder grows
+  // by 512 kB in a protobuf field ONNX does not define (parsers skip unknown fields).
+  variant('good2', (dir, m) => {
+    const f = path.join(dir, 'tiny-sam-decoder.onnx');
+    const field = Buffer.concat([Buffer.from([0xc2, 0x3e, 0x80, 0x80, 0x20]), Buffer.alloc(512 * 1024, 0x5a)]); // field 1000, 2^19 bytes
+    const b = Buffer.concat([fs.readFileSync(f), field]);
+    fs.writeFileSync(f, b);
+    Object.assign(spec(m, 'tiny-sam', 'decoder'), { bytes: b.length, sha256: createHash('sha256').update(b).digest('hex') });
+  });
   variant('corrupt', (dir) => {
     const f = path.join(dir, 'tiny-dinov2.onnx');
     const b = fs.readFileSync(f);

@@ -41,10 +41,9 @@ const work = mkdtempSync(join(tmpdir(), 'sat-learned-e2e-'));
 const servers = [];
 const browsers = [];
 
-/** Tiny models generated and installed the way a user installs real ones. */
+/** The tiny test models (committed fixtures), installed the way a user installs real ones. */
 function installTinyModels() {
-  const gen = join(work, 'generated');
-  execFileSync('/usr/bin/python3', [join(root, 'scripts/models/make_test_models.py'), gen], { stdio: 'pipe' });
+  const gen = join(root, 'tests/fixtures/models/tiny');
   const good = join(work, 'models');
   execFileSync('node', [join(root, 'bin/sat.js'), 'models', 'install', gen, '--dir', good], { stdio: 'pipe' });
   const bad = join(work, 'models-corrupt');

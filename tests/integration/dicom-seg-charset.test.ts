@@ -8,26 +8,22 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
 import { runSat } from '../support/run-cli';
-import { haveDicom3tools, dciodvfy, dcentvfy, python } from '../support/dicom3tools';
+import { dciodvfy, dcentvfy } from '../support/dicom3tools';
+import { canCheckWith, describeWithTools, python, runPythonScript } from '../support/tools';
 import { loadSeriesGeometry, saveLabelMap } from '../../cli/io';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sat-charset-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const havePydicom = python('import pydicom', []).status === 0;
-if (!havePydicom && process.env.CI) throw new Error('python3-pydicom is not installed: .ci/run must install it');
-if (!havePydicom) console.warn('*** pydicom missing: character-set tests SKIPPED ***');
-const withPydicom = havePydicom ? describe : describe.skip;
+const withPydicom = (name: string, fn: () => void) => describeWithTools(['pydicom'], name, fn);
 
 let n = 0;
 /** A 3-slice series in `charset`, a one-slice label map on it and a segments file naming it `label`. */
 async function source(charset: string, patientName: string, label: string): Promise<{ series: string; labels: string; segments: string }> {
   const dir = path.join(tmp, `case${++n}`);
   const series = path.join(dir, 'series');
-  const r = spawnSync('/usr/bin/python3', [path.join(__dirname, '..', 'support', 'make_charset_series.py'), series, charset, patientName], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`make_charset_series.py failed: ${r.stderr}`);
+  runPythonScript(path.join(__dirname, '..', 'support', 'make_charset_series.py'), [series, charset, patientName]);
   const g = await loadSeriesGeometry(series);
   const data = new Uint8Array(32 * 32 * 3);
   for (let y = 10; y < 20; y++) for (let x = 10; x < 20; x++) data[32 * 32 + y * 32 + x] = 1;
@@ -51,10 +47,7 @@ print(json.dumps({"charset": [cs] if isinstance(cs, str) else list(cs), "patient
 }
 
 function validate(seg: string, series: string): void {
-  if (!haveDicom3tools()) {
-    if (process.env.CI) throw new Error('dicom3tools is not installed: .ci/run must install it');
-    return;
-  }
+  if (!canCheckWith(['dicom3tools'], 'dciodvfy and dcentvfy on the character-set SEGs')) return;
   expect(dciodvfy(seg).errors).toEqual([]);
   expect(dcentvfy([seg, ...fs.readdirSync(series).map((f) => path.join(series, f))])).toEqual([]);
 }

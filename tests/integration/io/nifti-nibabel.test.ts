@@ -1,6 +1,6 @@
 /**
  * Our NIfTI files as another tool sees them, and the other tool's files as we see them:
- * nibabel (Debian python3-nibabel via /usr/bin/python3). Skipped loudly when absent.
+ * nibabel (Debian python3-nibabel, run by $SAT_PYTHON). Skipped with the reason when absent.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -10,18 +10,9 @@ import { readNifti, writeNifti, niftiToLabels, niftiValues } from '../../../exte
 import { voxelToWorld } from '../../../extension/src/engine/image/geometry';
 import { LabelVolume } from '../../../extension/src/engine/image/types';
 
-const PY = '/usr/bin/python3';
-function hasNibabel(): boolean {
-  try {
-    execFileSync(PY, ['-c', 'import nibabel'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const ok = hasNibabel();
-if (!ok) console.warn('\n*** nibabel not found (/usr/bin/python3 -c "import nibabel"): NIfTI interoperability tests are SKIPPED. ***\n');
-const d = ok ? describe : describe.skip;
+import { describeWithTools, PYTHON as PY } from '../../support/tools';
+
+const d = (name: string, fn: () => void) => describeWithTools(['nibabel', 'numpy'], name, fn);
 
 const tmp = (name: string) => path.join(os.tmpdir(), `sat-${process.pid}-${name}`);
 

@@ -6,18 +6,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
 import { decodePng } from '../../../extension/src/formats/png';
 import { rasterToImage, rasterToMask } from '../../../extension/src/formats/raster';
 import { loadImage, loadLabelMap } from '../../../cli/io';
-import { python } from '../../support/dicom3tools';
+import { describeWithTools, runPythonScript } from '../../support/tools';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sat-png-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-const haveNumpy = python('import numpy', []).status === 0;
-if (!haveNumpy && process.env.CI) throw new Error('python3-numpy is not installed: .ci/run must install it');
-if (!haveNumpy) console.warn('*** /usr/bin/python3 with numpy missing: PNG reader tests SKIPPED ***');
-const withNumpy = haveNumpy ? describe : describe.skip;
+const withNumpy = (name: string, fn: () => void) => describeWithTools(['numpy'], name, fn);
 
 interface Made {
   file: string;
@@ -33,9 +29,8 @@ interface Made {
 }
 function make(kind: string): Made {
   const file = path.join(tmp, `${kind}.png`);
-  const r = spawnSync('/usr/bin/python3', [path.join(__dirname, '..', '..', 'support', 'make_png.py'), file, kind], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`make_png.py ${kind} failed: ${r.stderr}`);
-  return { file, bytes: new Uint8Array(fs.readFileSync(file)), ...JSON.parse(r.stdout) };
+  const made = runPythonScript(path.join(__dirname, '..', '..', 'support', 'make_png.py'), [file, kind]);
+  return { file, bytes: new Uint8Array(fs.readFileSync(file)), ...JSON.parse(made) };
 }
 
 withNumpy('PNG reading (fast-png)', () => {

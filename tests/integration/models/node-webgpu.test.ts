@@ -4,26 +4,22 @@
  * system Vulkan loader libvulkan1): tiny inputs only. On a machine with a GPU the same code runs on
  * the GPU (npm run bench:models).
  */
-import * as fs from 'fs';
 import { loadLearnedBackends, LearnedBackends } from '../../../extension/src/models';
 import { nodeOrt } from '../../../extension/src/models/node-ort';
 import { nodeWebGpu } from '../../../extension/src/models/node-webgpu';
 import type { Image2D } from '../../../extension/src/engine/image/types';
 import { ensureTinyModels } from './tiny-models';
+import { describeWithTools, haveTools, SWIFTSHADER_ICD as ICD } from '../../support/tools';
 
 // SwiftShader compiles every WebGPU kernel on the CPU: minutes on a busy 2-core machine.
 jest.setTimeout(400_000);
 
-const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const LOADER = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1'];
 const saved = process.env.SAT_NODE_WEBGPU;
 let dir: string;
 
 beforeAll(() => {
-  if (!fs.existsSync(ICD) || !LOADER.some((p) => fs.existsSync(p))) {
-    throw new Error(`WebGPU-in-Node test needs Debian's chromium (${ICD}) and the Vulkan loader (apt-get install libvulkan1); .ci/run installs both`);
-  }
-  // tests/support/global-setup.js points the Vulkan loader at SwiftShader for the whole run
+  if (!haveTools('vulkan')) return; // the suite below is skipped, saying why
+  // tests/support/global-setup.ts points the Vulkan loader at SwiftShader for the whole run
   expect(process.env.VK_ICD_FILENAMES).toBe(ICD);
   dir = ensureTinyModels();
 });
@@ -39,7 +35,7 @@ function ct(width: number, height: number, hu: (x: number, y: number) => number)
 }
 const texture = (x: number, y: number) => ((x * 7 + y * 13) % 50) * 8 - 160 + (x > 120 ? 200 : 0);
 
-describe('WebGPU in Node', () => {
+describeWithTools(['vulkan'], 'WebGPU in Node', () => {
   it('is off unless asked for, and says how to switch it on', async () => {
     delete process.env.SAT_NODE_WEBGPU;
     const r = await nodeWebGpu();
