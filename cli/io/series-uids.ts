@@ -13,7 +13,8 @@ export function requireSeriesUids(instances: DicomInstanceMeta[], seriesDir: str
   if (instances.some((s) => blank(s.dataset.StudyInstanceUID))) missing.push('Study Instance UID');
   if (instances.some((s) => blank(s.dataset.SeriesInstanceUID))) missing.push('Series Instance UID');
   if (instances.some((s) => blank(s.sopInstanceUID))) missing.push('SOP Instance UID');
-  if (missing.length === 0) return;
+  // A missing Study Instance UID alone the writer handles (a new one, with a warning); these it cannot.
+  if (!missing.some((m) => m !== 'Study Instance UID')) return;
   // a new folder in the working directory, never inside the input; absolute, as npm runs scripts from the project folder
   const copy = path.resolve(`${path.basename(path.resolve(seriesDir))}-with-uids`);
   throw new UsageError(
