@@ -13,6 +13,8 @@ export interface ResultViewInput {
   depth: number;
   plan: ReferencePlan;
   engine: SegmentationResult;
+  /** From the press to the result on screen: what the user waited, not the engine's own time. */
+  secondsSincePress: number;
   labels: LabelView[];
   sliceNumbers: readonly number[];
   forEachSlice: (count: number, step: (k: number) => void) => Promise<void>;
@@ -38,7 +40,7 @@ export async function buildResultView(input: ResultViewInput): Promise<ResultVie
     cells,
     references: describeReferences(plan, input.sliceNumbers),
     labels,
-    summary: `Done in ${input.engine.seconds.toFixed(1)} s. ${found.join('; ')}.`,
+    summary: `Done in ${input.secondsSincePress.toFixed(1)} s. ${found.join('; ')}.`,
     doubtful: doubtfulSlices(cells, ends),
     ends,
     doubtfulAt: -1,

@@ -45,6 +45,7 @@ export class SatController {
   async run(): Promise<void> {
     const settled = this.stateStore.get();
     if (isBusy(settled.phase)) return;
+    const pressedAt = this.host.now();
     const attempt: Attempt = (this.attempt = { cancelled: false });
     this.stateStore.set({ phase: 'preparing', progress: { fraction: 0, stage: 'Reading the series…' }, notice: undefined, exporting: undefined, liveCells: undefined });
     let series: SeriesHandle | undefined;
@@ -93,7 +94,7 @@ export class SatController {
       await this.host.yieldToViewer();
       const final = applyCorrections(result.labels.data, plan, grid);
       await writer.finish(final, this.host.forEachSlice);
-      const view = await buildResultView({ segmentationId: t.labelmap.segmentationId, final, sliceLength: len, depth, plan, engine: result, labels, sliceNumbers: series.sliceNumbers, forEachSlice: this.host.forEachSlice });
+      const view = await buildResultView({ segmentationId: t.labelmap.segmentationId, final, sliceLength: len, depth, plan, engine: result, secondsSincePress: (this.host.now() - pressedAt) / 1000, labels, sliceNumbers: series.sliceNumbers, forEachSlice: this.host.forEachSlice });
       t.produced = current; // the writer kept `current` equal to the labelmap: it now holds the final result
       t.corrections = plan.corrections;
       t.view = view;
@@ -198,7 +199,13 @@ export class SatController {
   }
 
   /** Leaving the mode: stop the worker, forget the result, back to idle. */
+  /** Entering the mode: the engine's worker starts now, not on the press. */
+  prepare(): void {
+    this.host.prepareWorker(this.models());
+  }
+
   dispose(): void {
+    this.host.releaseWorkers();
     if (this.attempt) {
       this.attempt.cancelled = true;
       this.attempt.disposed = true;
