@@ -85,10 +85,12 @@ const rectOf = (page, sel) => page.locator(sel).first().boundingBox();
 try {
   step('starting a test Orthanc');
   execFileSync(join(root, 'scripts/pacs.sh'), ['start'], { env: pacsEnv, stdio: ['ignore', 'ignore', 'inherit'] });
-  const series = join(work, 'series');
-  // The test series has blank UIDs / SOP Class (anonymised); a PACS refuses that, so fill them in a temp copy.
-  const study = execFileSync('/usr/bin/python3', [join(root, 'tests/e2e/prepare_series.py'), join(dataDir, 'ct-abdomen-dicom/series'), series], { encoding: 'utf8' }).trim();
-  execFileSync('node', [join(root, 'scripts/import.mjs'), series], { env: { ...process.env, SAT_DICOMWEB_URL: PACS }, stdio: 'inherit' });
+  // The test series has blank UIDs (anonymised); a PACS refuses that, so it is stored as a user
+  // would: npm run import --fill-uids sends copies with UIDs (the source is not written).
+  execFileSync('node', [join(root, 'scripts/import.mjs'), join(dataDir, 'ct-abdomen-dicom/series'), '--fill-uids'], { env: { ...process.env, SAT_DICOMWEB_URL: PACS }, stdio: 'inherit' });
+  const studies = await (await fetch(`${PACS}/studies`)).json();
+  if (studies.length !== 1) throw new Error(`the test Orthanc holds ${studies.length} studies after the import; expected 1`);
+  const study = studies[0]['0020000D'].Value[0];
 
   server = createServer({ dicomweb: PACS, pacsName: 'Orthanc (e2e)', onCspViolation: csp.onCspViolation });
   await new Promise((r) => server.listen(WEB_PORT, '127.0.0.1', r));
