@@ -37,6 +37,11 @@ export interface TrackingOptions {
   motionMm?: number;
   /** Look for each piece where it moved to in-plane (block matching); default on. */
   followMotion?: boolean;
+  /**
+   * Carry a tube's thickness measured on one side of a drawn slice to the run on its other
+   * side; default off: with it, a correction on one side would change the other side's result.
+   */
+  tubesAcrossSlice?: boolean;
 }
 
 export interface TrackingContext {
@@ -44,7 +49,7 @@ export interface TrackingContext {
   backends: Backends;
   hooks: RunHooks;
   label: number;
-  /** Slices where the user said this label is absent: runs stop before them. */
+  /** Slices where the user said this label is absent (emptied annotations): runs stop before them, and they stay empty. */
   absentSlices?: number[];
   /** Called once per slice of this label, finished or skipped. */
   onSliceDone: () => void;
@@ -63,7 +68,7 @@ export interface LabelTrack {
 
 export async function trackLabel(ctx: TrackingContext, annotatedMask: Uint8Array, options: TrackingOptions = {}): Promise<LabelTrack> {
   const t = new LabelTracker(ctx, annotatedMask, options);
-  for (const run of propagationRuns(t.annotated, ctx.image.dims[2])) await t.follow(run);
+  for (const run of propagationRuns(t.annotated, ctx.image.dims[2], ctx.absentSlices)) await t.follow(run);
   return t.finish();
 }
 
@@ -89,6 +94,7 @@ class LabelTracker {
   private readonly motionMm: number;
   private readonly envelope: EdgeEnvelope;
   private readonly followMotion: boolean;
+  private readonly tubesAcrossSlice: boolean;
 
   constructor(private readonly ctx: TrackingContext, private readonly annotatedMask: Uint8Array, options: TrackingOptions) {
     const { image } = ctx;
@@ -105,6 +111,7 @@ class LabelTracker {
     this.envelope = edgeEnvelope(Math.max(...this.spacing), image.spacing[2], options.motionSlices ?? 1.5, options.motionMm ?? 2);
     this.motionMm = this.envelope.perSliceMm;
     this.followMotion = options.followMotion ?? true;
+    this.tubesAcrossSlice = options.tubesAcrossSlice ?? false;
     const full = this.W * this.H;
     for (let k = 0; k < image.dims[2]; k++) {
       const s = annotatedMask.subarray(k * full, (k + 1) * full);
@@ -122,7 +129,7 @@ class LabelTracker {
     const start = startTracks(book, this.maskOf(run.from), this.sliceOf(run.from).image.data, this.w, this.h, this.spacing, run.from);
     this.trackMaps.set(run.from, start.trackMap);
     const startIds = [...start.samples.keys()].sort((a, b) => a - b);
-    const known = this.tubes.get(run.from);
+    const known = this.tubesAcrossSlice ? this.tubes.get(run.from) : undefined;
     // A tube that tapered on the other side is measured there thinner than it is here: the
     // annotated slice is the truth, so the tube is at least as thick as it is drawn.
     startIds.forEach((id, i) => {
