@@ -14,9 +14,10 @@ import { readSegmentsSpec, describeLabels, SegmentsSpec } from '../io/segments-f
 import { resolveBackends, BACKEND_CHOICES } from './backend-choice';
 import { encodeSegOutput, isSegPath } from './segment-seg-output';
 import { previewPng, referenceSlices } from '../preview/preview-png';
+import { checkSliceList, parseSliceList } from '../slice-list';
 
 const USAGE = `Usage: sat segment --image P --reference-mask M [--reference-image R]... [--label N]...
-                   [--out O] [--segments F] [--preview overlay.png] [--backend B] [--json]
+                   [--annotated-slices LIST] [--out O] [--segments F] [--preview overlay.png] [--backend B] [--json]
 
 Segments a tissue through a whole series from one annotated slice, or in an image from other
 annotated images (one-shot; an ensemble when several are given). No download, no GPU.
@@ -28,6 +29,14 @@ annotated images (one-shot; an ensemble when several are given). No download, no
                        With --reference-image: the mask of that reference image (repeat, in order).
   --reference-image R  another annotated image (repeatable, paired with --reference-mask in order)
   --label N            label value(s) of the mask to segment (repeatable); default: all present
+  --annotated-slices LIST
+                       the slices of --reference-mask that are annotations (0-based along the
+                       image's third axis, commas and ranges, e.g. 12,40-42): on such a slice
+                       a label without voxels is
+                       absent ("not here"), and the result keeps every annotated slice exactly
+                       as the mask has it. Without it, the slices holding voxels of a label
+                       are its annotated ones. Between two annotated slices a label stays
+                       within them; an emptied slice stops it unless it is drawn beyond.
   --out O              the result: a NIfTI label map (.nii, .nii.gz) on the image's grid, PNG
                        for 2D images, or .dcm (DICOM Segmentation, for a DICOM series input);
                        without --out nothing is written
@@ -59,6 +68,7 @@ export const segmentCommand: Command = {
     'reference-mask': { type: 'string', repeatable: true },
     'reference-image': { type: 'string', repeatable: true },
     label: { type: 'string', repeatable: true },
+    'annotated-slices': { type: 'string' },
     out: { type: 'string' },
     segments: { type: 'string' },
     preview: { type: 'string' },
@@ -79,6 +89,9 @@ export const segmentCommand: Command = {
       if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--label ${v}: a label is a whole number from 1 to 65535.`);
       return n;
     });
+    const annotatedArg = one(args, 'annotated-slices');
+    const annotatedSlices = annotatedArg === undefined ? undefined : parseSliceList(annotatedArg, '--annotated-slices');
+    if (annotatedSlices && refImagePaths.length > 0) throw new UsageError('--annotated-slices names slices of a series\' own reference mask; it does not go with --reference-image.');
     if (refImagePaths.length > 0 && refImagePaths.length !== maskPaths.length)
       throw new UsageError(`${refImagePaths.length} --reference-image but ${maskPaths.length} --reference-mask given; give one mask per reference image, in the same order.`);
     if (refImagePaths.length === 0 && maskPaths.length > 1) throw new UsageError('several --reference-mask without --reference-image: give one label map on the image grid (it may hold several slices and labels).');
@@ -113,8 +126,9 @@ export const segmentCommand: Command = {
         mask = resampled;
       }
       checkDescribed(segmentsSpec, out, labels.length ? labels : labelsPresent(mask));
+      if (annotatedSlices) checkSliceList(annotatedSlices, image.dims[2], '--annotated-slices');
       refSlices = referenceSlices(mask, labels);
-      result = await segmentVolume({ image, referenceMask: mask, labels, backends }, { onProgress, debug });
+      result = await segmentVolume({ image, referenceMask: mask, labels, backends, annotatedSlices }, { onProgress, debug });
     } else {
       const references: { image: typeof image; mask: LabelVolume }[] = [];
       for (let i = 0; i < refImagePaths.length; i++) {
@@ -152,6 +166,7 @@ export const segmentCommand: Command = {
       seconds: +result.seconds.toFixed(2),
       backend: result.backend,
       referenceSlices: refSlices.map((r) => r.k),
+      annotatedSlices: annotatedSlices ?? null,
       labels: result.perLabel.map((l) => ({
         label: l.label,
         voxels: l.voxels,
