@@ -28,6 +28,13 @@ describe('slice order', () => {
     expect(runs).toContainEqual({ from: 1, slices: [2, 3], mayStop: false });
     expect(runs).toContainEqual({ from: 6, slices: [5, 4], mayStop: false });
     expect(runs).toContainEqual({ from: 6, slices: [7], mayStop: true });
+    // Never an annotated slice among the slices a run segments (two slices apart, one between).
+    expect(propagationRuns([13, 15, 17], 20)).toEqual([
+      { from: 13, slices: [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0], mayStop: true },
+      { from: 13, slices: [14], mayStop: false },
+      { from: 15, slices: [16], mayStop: false },
+      { from: 17, slices: [18, 19], mayStop: true },
+    ]);
   });
 
   it('stops at emptied slices: nothing beyond an outermost one, a drawing on each side runs toward one between them', () => {

@@ -15,6 +15,8 @@
 export interface PropagationRun {
   /** The annotated slice this run starts from. */
   from: number;
+  /** A finished slice next to the first one to segment, when the run goes on from there instead (its drawing stays a reference). */
+  via?: number;
   /** Slices to segment, in order, each next to the previous one (or to `from`). */
   slices: number[];
   /** Whether the run may stop early when the tissue ends (false inside a gap between drawings). */
@@ -49,7 +51,8 @@ export function propagationRuns(drawn: number[], depth: number, emptied: readonl
     }
     const mid = Math.floor((lo + hi) / 2);
     runs.push({ from: lo, slices: range(lo + 1, mid), mayStop: false });
-    runs.push({ from: hi, slices: range(hi - 1, mid + 1), mayStop: false });
+    // Two slices apart, the lower drawing fills the one between (range() would run upward here).
+    if (hi - 1 >= mid + 1) runs.push({ from: hi, slices: range(hi - 1, mid + 1), mayStop: false });
   }
   const last = a[a.length - 1];
   if (last < depth - 1) outward(last, 1, depth - 1);
