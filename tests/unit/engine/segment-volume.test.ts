@@ -19,20 +19,22 @@ const { image, truth } = phantom(
 );
 
 describe('slice order', () => {
-  it('goes outward from one annotation and splits gaps between two at the middle', () => {
+  it('goes outward from one annotation and through a gap between two from each side', () => {
     expect(propagationRuns([3], 6)).toEqual([
       { from: 3, slices: [2, 1, 0], mayStop: true },
       { from: 3, slices: [4, 5], mayStop: true },
     ]);
     const runs = propagationRuns([1, 6], 8);
-    expect(runs).toContainEqual({ from: 1, slices: [2, 3], mayStop: false });
-    expect(runs).toContainEqual({ from: 6, slices: [5, 4], mayStop: false });
+    expect(runs).toContainEqual({ from: 1, slices: [2, 3, 4, 5], mayStop: false });
+    expect(runs).toContainEqual({ from: 6, slices: [5, 4, 3, 2], mayStop: false });
     expect(runs).toContainEqual({ from: 6, slices: [7], mayStop: true });
     // Never an annotated slice among the slices a run segments (two slices apart, one between).
     expect(propagationRuns([13, 15, 17], 20)).toEqual([
       { from: 13, slices: [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0], mayStop: true },
       { from: 13, slices: [14], mayStop: false },
+      { from: 15, slices: [14], mayStop: false },
       { from: 15, slices: [16], mayStop: false },
+      { from: 17, slices: [16], mayStop: false },
       { from: 17, slices: [18, 19], mayStop: true },
     ]);
   });

@@ -39,7 +39,8 @@ export interface TrackingOptions {
   followMotion?: boolean;
   /**
    * Carry a tube's thickness measured on one side of a drawn slice to the run on its other
-   * side; default off: with it, a correction on one side would change the other side's result.
+   * side. Default: only while the label has one annotated slice and nothing else (a lone
+   * drawing, where it helps); with more, a correction on one side would change the other's.
    */
   tubesAcrossSlice?: boolean;
 }
@@ -69,9 +70,12 @@ export interface LabelTrack {
 export async function trackLabel(ctx: TrackingContext, annotatedMask: Uint8Array, options: TrackingOptions = {}): Promise<LabelTrack> {
   const t = new LabelTracker(ctx, annotatedMask, options);
   const runs = propagationRuns(t.annotated, ctx.image.dims[2], ctx.absentSlices);
-  for (const run of runs) await t.follow(run);
-  // The two halves of each gap between drawings: where one lost the tissue, the other goes on.
-  for (const gap of gapHalves(runs)) await t.bridge(gap.lo, gap.hi);
+  for (let i = 0; i < runs.length; i++) {
+    const [run, next] = [runs[i], runs[i + 1]];
+    // A gap between two drawings comes as two runs through it, one from each side.
+    if (!run.mayStop && next && !next.mayStop && next.from !== run.from) await t.followGap(run, next), i++;
+    else await t.follow(run);
+  }
   return t.finish();
 }
 
@@ -114,7 +118,6 @@ class LabelTracker {
     this.envelope = edgeEnvelope(Math.max(...this.spacing), image.spacing[2], options.motionSlices ?? 1.5, options.motionMm ?? 2);
     this.motionMm = this.envelope.perSliceMm;
     this.followMotion = options.followMotion ?? true;
-    this.tubesAcrossSlice = options.tubesAcrossSlice ?? false;
     const full = this.W * this.H;
     for (let k = 0; k < image.dims[2]; k++) {
       const s = annotatedMask.subarray(k * full, (k + 1) * full);
@@ -123,15 +126,15 @@ class LabelTracker {
       this.maskOf(k).set(downsampleMask(s, this.W, this.H, this.f));
       this.confidence[k] = 1;
     }
+    this.tubesAcrossSlice = options.tubesAcrossSlice ?? (this.annotated.length === 1 && !ctx.absentSlices?.length);
   }
 
   /** One run: slice after slice away from its annotated slice, until the series or every piece ends. */
-  async follow(run: PropagationRun): Promise<void> {
+  async follow(run: PropagationRun, counted = false): Promise<void> {
     const { hooks } = this.ctx;
     const book = new TrackBook();
-    const origin = run.via ?? run.from;
-    const start = startTracks(book, this.maskOf(origin), this.sliceOf(origin).image.data, this.w, this.h, this.spacing, origin);
-    this.trackMaps.set(origin, start.trackMap);
+    const start = startTracks(book, this.maskOf(run.from), this.sliceOf(run.from).image.data, this.w, this.h, this.spacing, run.from);
+    this.trackMaps.set(run.from, start.trackMap);
     const startIds = [...start.samples.keys()].sort((a, b) => a - b);
     const known = this.tubesAcrossSlice ? this.tubes.get(run.from) : undefined;
     // A tube that tapered on the other side is measured there thinner than it is here: the
@@ -140,16 +143,16 @@ class LabelTracker {
       if (known?.[i] !== undefined) book.get(id).tubeThickness = Math.max(known[i]!, start.samples.get(id)!.thickness);
     });
     const appearance = this.appearanceOf(run.from);
-    const order = new Map<number, number>([[origin, -1], ...run.slices.map((k, i) => [k, i] as [number, number])]);
+    const order = new Map<number, number>([[run.from, -1], ...run.slices.map((k, i) => [k, i] as [number, number])]);
     const absent = new Set(this.ctx.absentSlices ?? []);
-    let prev = origin;
+    let prev = run.from;
     let stopped = false;
     for (const k of run.slices) {
       if (hooks.signal?.aborted) throw new CancelledError();
       if (stopped || absent.has(k) || countOnes(this.maskOf(prev)) === 0) {
         if (!stopped && absent.has(k)) this.stops.push({ from: run.from, at: prev, reason: 'the user erased the tissue on the next slice' });
         stopped = true;
-        if (!run.via) this.ctx.onSliceDone(); // a bridge goes over slices already counted
+        if (!counted) this.ctx.onSliceDone();
         continue;
       }
       // Each piece is looked for where it moved to.
@@ -183,24 +186,25 @@ class LabelTracker {
       if (prev !== run.from) this.slices.delete(prev); // annotated slices stay cached as references
       prev = k;
       this.tubes.set(run.from, startIds.map((id, i) => book.get(id).tubeThickness ?? known?.[i]));
-      if (!run.via) this.ctx.onSliceDone(); // a bridge goes over slices already counted
+      if (!counted) this.ctx.onSliceDone();
     }
   }
 
   /**
-   * The halves of a gap (lo goes up from the lower drawing, hi down from the upper one): the
-   * slices a half left empty once it lost the tissue are followed on from the other half's
-   * last slice (or from the other drawing itself when that half is empty), so a drawing too
-   * small to follow does not leave the gap empty.
+   * A gap between two drawings, followed from each: the tissue is what either run found. Both
+   * are evidence from a true drawing, and one of them may lose the tissue or stay small (a
+   * drawing of a structure's tip cannot grow into its bulk within the edge's motion per slice).
    */
-  async bridge(lo: PropagationRun, hi: PropagationRun): Promise<void> {
-    for (const [dead, alive] of [[lo, hi], [hi, lo]] as const) {
-      const lost = dead.slices.findIndex((k) => countOnes(this.maskOf(k)) === 0);
-      if (lost < 0) continue;
-      const via = alive.slices.length ? alive.slices[alive.slices.length - 1] : alive.from;
-      if (countOnes(this.maskOf(via)) === 0) continue;
-      await this.follow({ from: alive.from, via, slices: dead.slices.slice(lost).reverse(), mayStop: false });
-    }
+  async followGap(lo: PropagationRun, hi: PropagationRun): Promise<void> {
+    await this.follow(lo);
+    const first = lo.slices.map((k) => this.maskOf(k).slice());
+    await this.follow(hi, true); // the same slices: counted once
+    lo.slices.forEach((k, i) => {
+      const m = this.maskOf(k);
+      let grew = false;
+      for (let j = 0; j < m.length; j++) if (first[i][j] && !m[j]) (m[j] = 1), (grew = true);
+      if (grew) this.show(k);
+    });
   }
 
   /** The whole label: 3D components connected to the annotation, on the full grid. */
@@ -250,7 +254,7 @@ class LabelTracker {
   /** Keeps the edge within the envelope of the run's slice a stretch back (the annotated slice near the start). */
   private keepWithinEnvelope(mask: Uint8Array, run: PropagationRun, order: Map<number, number>, k: number): void {
     const back = order.get(k)! - this.envelope.slices;
-    keepWithinReach(mask, this.maskOf(back < 0 ? run.via ?? run.from : run.slices[back]), this.w, this.h, this.spacing, this.envelope.stretchMm);
+    keepWithinReach(mask, this.maskOf(back < 0 ? run.from : run.slices[back]), this.w, this.h, this.spacing, this.envelope.stretchMm);
   }
 
   /** Removes the given tracks from the run's slices after `afterK` through `throughK` (run order). */
@@ -314,18 +318,6 @@ class LabelTracker {
     }
     return this.appearances.get(k);
   }
-}
-
-/** The gaps between two drawings as their two halves (the upper half may have no slices). */
-function gapHalves(runs: PropagationRun[]): { lo: PropagationRun; hi: PropagationRun }[] {
-  const out: { lo: PropagationRun; hi: PropagationRun }[] = [];
-  for (const lo of runs) {
-    if (lo.mayStop || lo.slices[0] < lo.from) continue;
-    const top = lo.slices[lo.slices.length - 1];
-    const hi = runs.find((r) => !r.mayStop && r.slices[0] < r.from && r.slices[r.slices.length - 1] === top + 1);
-    out.push({ lo, hi: hi ?? { from: top + 1, slices: [], mayStop: false } });
-  }
-  return out;
 }
 
 function sameRange(a: Uint8Array, b: Uint8Array, from: number, to: number): boolean {

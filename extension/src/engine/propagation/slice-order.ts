@@ -4,8 +4,9 @@
  * user said the label is absent there). They cut the axis into ranges, and each range is
  * filled from its own bounding constraints only, so a correction changes nothing beyond its
  * neighbouring annotated slices:
- * - between two drawn slices: split at the middle, each half propagated from its nearer drawing
- *   (the tissue goes on: the runs may not stop);
+ * - between two drawn slices: propagated through the whole gap from each drawing (the tissue
+ *   goes on: the runs may not stop), the two joined, so a drawing too small or too different
+ *   to follow far (the tip of a structure) does not leave its side of the gap short;
  * - between a drawn slice and an emptied one: propagated from the drawing, may stop early, and
  *   never reaches the emptied slice;
  * - beyond the outermost drawn slice: propagated outward to the volume's end, may stop;
@@ -15,8 +16,6 @@
 export interface PropagationRun {
   /** The annotated slice this run starts from. */
   from: number;
-  /** A finished slice next to the first one to segment, when the run goes on from there instead (its drawing stays a reference). */
-  via?: number;
   /** Slices to segment, in order, each next to the previous one (or to `from`). */
   slices: number[];
   /** Whether the run may stop early when the tissue ends (false inside a gap between drawings). */
@@ -49,10 +48,9 @@ export function propagationRuns(drawn: number[], depth: number, emptied: readonl
       outward(hi, -1, lo + 1);
       continue;
     }
-    const mid = Math.floor((lo + hi) / 2);
-    runs.push({ from: lo, slices: range(lo + 1, mid), mayStop: false });
-    // Two slices apart, the lower drawing fills the one between (range() would run upward here).
-    if (hi - 1 >= mid + 1) runs.push({ from: hi, slices: range(hi - 1, mid + 1), mayStop: false });
+    // Each drawing runs through the whole gap; the tracker joins the two (label-tracker.ts).
+    runs.push({ from: lo, slices: range(lo + 1, hi - 1), mayStop: false });
+    runs.push({ from: hi, slices: range(hi - 1, lo + 1), mayStop: false });
   }
   const last = a[a.length - 1];
   if (last < depth - 1) outward(last, 1, depth - 1);
