@@ -191,19 +191,23 @@ class LabelTracker {
   }
 
   /**
-   * A gap between two drawings, followed from each: the tissue is what either run found. Both
-   * are evidence from a true drawing, and one of them may lose the tissue or stay small (a
-   * drawing of a structure's tip cannot grow into its bulk within the edge's motion per slice).
+   * A gap between two drawings, followed from each. On each slice the run from the nearer
+   * drawing decides (it has drifted least), unless it has lost the tissue: less than half the
+   * area the two drawings give there (their areas interpolated), as a run from a structure's
+   * tip that cannot grow into its bulk. Then what either run found is kept.
    */
   async followGap(lo: PropagationRun, hi: PropagationRun): Promise<void> {
     await this.follow(lo);
-    const first = lo.slices.map((k) => this.maskOf(k).slice());
+    const fromLo = lo.slices.map((k) => this.maskOf(k).slice());
     await this.follow(hi, true); // the same slices: counted once
+    const [areaLo, areaHi] = [countOnes(this.maskOf(lo.from)), countOnes(this.maskOf(hi.from))];
     lo.slices.forEach((k, i) => {
+      const t = (k - lo.from) / (hi.from - lo.from);
       const m = this.maskOf(k);
-      let grew = false;
-      for (let j = 0; j < m.length; j++) if (first[i][j] && !m[j]) (m[j] = 1), (grew = true);
-      if (grew) this.show(k);
+      const [near, far] = t <= 0.5 ? [fromLo[i], m.slice()] : [m.slice(), fromLo[i]];
+      const lost = countOnes(near) < 0.5 * (areaLo + t * (areaHi - areaLo));
+      for (let j = 0; j < m.length; j++) m[j] = near[j] || (lost && far[j]) ? 1 : 0;
+      this.show(k);
     });
   }
 

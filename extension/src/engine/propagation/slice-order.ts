@@ -5,8 +5,9 @@
  * filled from its own bounding constraints only, so a correction changes nothing beyond its
  * neighbouring annotated slices:
  * - between two drawn slices: propagated through the whole gap from each drawing (the tissue
- *   goes on: the runs may not stop), the two joined, so a drawing too small or too different
- *   to follow far (the tip of a structure) does not leave its side of the gap short;
+ *   goes on: the runs may not stop); the tracker takes the nearer run unless it lost the tissue
+ *   (label-tracker.ts), so a drawing too small to follow far (a structure's tip) does not
+ *   leave its side of the gap short;
  * - between a drawn slice and an emptied one: propagated from the drawing, may stop early, and
  *   never reaches the emptied slice;
  * - beyond the outermost drawn slice: propagated outward to the volume's end, may stop;
