@@ -17,7 +17,8 @@ import { previewPng, referenceSlices } from '../preview/preview-png';
 import { checkSliceList, parseSliceList } from '../slice-list';
 
 const USAGE = `Usage: sat segment --image P --reference-mask M [--reference-image R]... [--label N]...
-                   [--annotated-slices LIST] [--out O] [--segments F] [--preview overlay.png] [--backend B] [--json]
+                   [--annotated-slices LIST] [--out O] [--segments F] [--preview overlay.png]
+                   [--backend B] [--json]
 
 Segments a tissue through a whole series from one annotated slice, or in an image from other
 annotated images (one-shot; an ensemble when several are given). No download, no GPU.
@@ -32,11 +33,10 @@ annotated images (one-shot; an ensemble when several are given). No download, no
   --annotated-slices LIST
                        the slices of --reference-mask that are annotations (0-based along the
                        image's third axis, commas and ranges, e.g. 12,40-42): on such a slice
-                       a label without voxels is
-                       absent ("not here"), and the result keeps every annotated slice exactly
-                       as the mask has it. Without it, the slices holding voxels of a label
-                       are its annotated ones. Between two annotated slices a label stays
-                       within them; an emptied slice stops it unless it is drawn beyond.
+                       a label without voxels is absent ("not here"). Every annotated slice
+                       comes out exactly as the mask has it; between two, a label is filled
+                       from both; an emptied slice stops a label unless it is drawn beyond.
+                       Without it, the slices holding a label's voxels are its annotations.
   --out O              the result: a NIfTI label map (.nii, .nii.gz) on the image's grid, PNG
                        for 2D images, or .dcm (DICOM Segmentation, for a DICOM series input);
                        without --out nothing is written
