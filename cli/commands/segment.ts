@@ -16,9 +16,11 @@ import { encodeSegOutput, isSegPath } from './segment-seg-output';
 import { previewPng, referenceSlices } from '../preview/preview-png';
 import { requireSeriesUids } from '../io/series-uids';
 import { referenceCoverage, refuseNothingToSegment, refuseUnchangedResult, coverageNotes, LabelCoverage } from './reference-coverage';
+import { checkSliceList, parseSliceList } from '../slice-list';
 
 const USAGE = `Usage: sat segment --image P --reference-mask M [--reference-image R]... [--label N]...
-                   [--out O] [--segments F] [--preview overlay.png] [--backend B] [--json]
+                   [--annotated-slices LIST] [--out O] [--segments F] [--preview overlay.png]
+                   [--backend B] [--json]
 
 Segments a tissue through a whole series from one annotated slice, or in an image from other
 annotated images (one-shot; an ensemble when several are given). No download, no GPU.
@@ -30,6 +32,13 @@ annotated images (one-shot; an ensemble when several are given). No download, no
                        With --reference-image: the mask of that reference image (repeat, in order).
   --reference-image R  another annotated image (repeatable, paired with --reference-mask in order)
   --label N            label value(s) of the mask to segment (repeatable); default: all present
+  --annotated-slices LIST
+                       the slices of --reference-mask that are annotations (0-based along the
+                       image's third axis, commas and ranges, e.g. 12,40-42): on such a slice
+                       a label without voxels is absent ("not here"). Every annotated slice
+                       comes out exactly as the mask has it; between two, a label is filled
+                       from both; an emptied slice stops a label unless it is drawn beyond.
+                       Without it, the slices holding a label's voxels are its annotations.
   --out O              the result: a NIfTI label map (.nii, .nii.gz) on the image's grid, PNG
                        for 2D images, or .dcm (DICOM Segmentation, for a DICOM series input);
                        without --out nothing is written
@@ -61,6 +70,7 @@ export const segmentCommand: Command = {
     'reference-mask': { type: 'string', repeatable: true },
     'reference-image': { type: 'string', repeatable: true },
     label: { type: 'string', repeatable: true },
+    'annotated-slices': { type: 'string' },
     out: { type: 'string' },
     segments: { type: 'string' },
     preview: { type: 'string' },
@@ -81,6 +91,9 @@ export const segmentCommand: Command = {
       if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--label ${v}: a label is a whole number from 1 to 65535.`);
       return n;
     });
+    const annotatedArg = one(args, 'annotated-slices');
+    const annotatedSlices = annotatedArg === undefined ? undefined : parseSliceList(annotatedArg, '--annotated-slices');
+    if (annotatedSlices && refImagePaths.length > 0) throw new UsageError('--annotated-slices names slices of a series\' own reference mask; it does not go with --reference-image.');
     if (refImagePaths.length > 0 && refImagePaths.length !== maskPaths.length)
       throw new UsageError(`${refImagePaths.length} --reference-image but ${maskPaths.length} --reference-mask given; give one mask per reference image, in the same order.`);
     if (refImagePaths.length === 0 && maskPaths.length > 1) throw new UsageError('several --reference-mask without --reference-image: give one label map on the image grid (it may hold several slices and labels).');
@@ -117,10 +130,11 @@ export const segmentCommand: Command = {
         mask = resampled;
       }
       checkDescribed(segmentsSpec, out, labels.length ? labels : labelsPresent(mask));
+      if (annotatedSlices) checkSliceList(annotatedSlices, image.dims[2], '--annotated-slices');
       refSlices = referenceSlices(mask, labels);
       coverage = referenceCoverage(mask, labels.length ? labels : labelsPresent(mask));
       refuseNothingToSegment(coverage, image.dims[2], path.basename(maskPaths[0]));
-      result = await segmentVolume({ image, referenceMask: mask, labels, backends }, { onProgress, debug });
+      result = await segmentVolume({ image, referenceMask: mask, labels, backends, annotatedSlices }, { onProgress, debug });
       refuseUnchangedResult(coverage, new Map(result.perLabel.map((l) => [l.label, l.slices])), path.basename(maskPaths[0]));
     } else {
       const references: { image: typeof image; mask: LabelVolume }[] = [];
@@ -161,6 +175,7 @@ export const segmentCommand: Command = {
       backend: result.backend,
       referenceSlices: refSlices.map((r) => r.k),
       reference: coverage.map((c) => ({ label: c.label, slices: c.slices.length, firstSlice: c.slices[0] ?? null, lastSlice: c.slices.length ? c.slices[c.slices.length - 1] : null })),
+      annotatedSlices: annotatedSlices ?? null,
       labels: result.perLabel.map((l) => ({
         label: l.label,
         voxels: l.voxels,

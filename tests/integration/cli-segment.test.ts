@@ -45,6 +45,21 @@ describeWithData(['ct-abdomen-3mm/ct.nii.gz', 'ct-abdomen-3mm/labels.nii.gz'], '
     expect(kidney.voxels).toBeGreaterThan(3000);
   });
 
+  it('--annotated-slices: an annotated slice without voxels of a label stops that label there', async () => {
+    const out = path.join(tmp, 'annotated.nii.gz');
+    // Slice 15 annotated and empty: the kidney (drawn on 8) stops below it, the liver (drawn on 24) above it.
+    const r = await runSat(['segment', '--image', ct, '--reference-mask', refPath, '--annotated-slices', '8,15,24', '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.annotatedSlices).toEqual([8, 15, 24]);
+    const of = (label: number) => summary.labels.find((l: { label: number }) => l.label === label);
+    expect(of(2).lastSlice).toBeLessThanOrEqual(14);
+    expect(of(5).firstSlice).toBeGreaterThanOrEqual(16);
+    const bad = await runSat(['segment', '--image', ct, '--reference-mask', refPath, '--annotated-slices', '8,30']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/slice 30 is outside the series \(slices 0-29\)/);
+  });
+
   it('segments only the --label asked for', async () => {
     const out = path.join(tmp, 'liver.nii');
     const r = await runSat(['segment', '--image', ct, '--reference-mask', refPath, '--label', '5', '--out', out]);

@@ -39,8 +39,13 @@ export interface VolumeSegmentationRequest {
   referenceMask: LabelVolume;
   /** Label values of the reference mask to segment; default: all present. */
   labels?: number[];
-  /** Slices (k) where the user says a label is absent (an erased correction): its runs stop before them. */
+  /** Slices (k) where the user says a label is absent (an erased correction): its runs stop before them, and they stay empty. */
   absentSlices?: Record<number, number[]>;
+  /**
+   * Slices (k) annotated for every label: a label with no voxels on one of them is absent
+   * there. Without it, only the slices holding a label's voxels (and absentSlices) constrain it.
+   */
+  annotatedSlices?: number[];
   backends?: Backends;
 }
 

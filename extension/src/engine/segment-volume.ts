@@ -1,6 +1,7 @@
 /**
  * Whole-series segmentation from annotated slice(s) of the same series: each label of the
- * reference mask is followed through the volume (propagation/label-tracker.ts).
+ * reference mask is followed through the volume (propagation/label-tracker.ts). Annotated
+ * slices are hard constraints: drawn ones come out as drawn, emptied ones without the label.
  */
 import { InputError, LabelResult, RunHooks, SegmentationResult, StageTimings, VolumeSegmentationRequest } from './api-types';
 import { sameGrid, describeGrid, copyGeometry } from './image/geometry';
@@ -35,7 +36,7 @@ export async function segmentVolume(req: VolumeSegmentationRequest, hooks: RunHo
         backends,
         hooks,
         label,
-        absentSlices: req.absentSlices?.[label],
+        absentSlices: emptiedSlices(req, label, annotated, sliceLen),
         timings,
         onSliceDone: () => {
           done++;
@@ -71,4 +72,19 @@ export async function segmentVolume(req: VolumeSegmentationRequest, hooks: RunHo
     seconds: (Date.now() - started) / 1000,
     timings,
   };
+}
+
+/**
+ * The slices where the label is annotated as absent: those the caller names for it, and the
+ * slices annotated for every label (annotatedSlices) that hold none of its voxels.
+ */
+function emptiedSlices(req: VolumeSegmentationRequest, label: number, annotated: Uint8Array, sliceLen: number): number[] | undefined {
+  const out = new Set(req.absentSlices?.[label] ?? []);
+  for (const k of req.annotatedSlices ?? []) {
+    if (k < 0 || k >= req.image.dims[2]) continue;
+    let any = false;
+    for (let i = k * sliceLen; i < (k + 1) * sliceLen && !any; i++) any = annotated[i] !== 0;
+    if (!any) out.add(k);
+  }
+  return out.size ? [...out].sort((a, b) => a - b) : undefined;
 }

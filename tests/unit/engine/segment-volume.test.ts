@@ -19,15 +19,43 @@ const { image, truth } = phantom(
 );
 
 describe('slice order', () => {
-  it('goes outward from one annotation and splits gaps between two at the middle', () => {
+  it('goes outward from one annotation and through a gap between two from each side', () => {
     expect(propagationRuns([3], 6)).toEqual([
       { from: 3, slices: [2, 1, 0], mayStop: true },
       { from: 3, slices: [4, 5], mayStop: true },
     ]);
     const runs = propagationRuns([1, 6], 8);
-    expect(runs).toContainEqual({ from: 1, slices: [2, 3], mayStop: false });
-    expect(runs).toContainEqual({ from: 6, slices: [5, 4], mayStop: false });
+    expect(runs).toContainEqual({ from: 1, slices: [2, 3, 4, 5], mayStop: false });
+    expect(runs).toContainEqual({ from: 6, slices: [5, 4, 3, 2], mayStop: false });
     expect(runs).toContainEqual({ from: 6, slices: [7], mayStop: true });
+    // Never an annotated slice among the slices a run segments (two slices apart, one between).
+    expect(propagationRuns([13, 15, 17], 20)).toEqual([
+      { from: 13, slices: [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0], mayStop: true },
+      { from: 13, slices: [14], mayStop: false },
+      { from: 15, slices: [14], mayStop: false },
+      { from: 15, slices: [16], mayStop: false },
+      { from: 17, slices: [16], mayStop: false },
+      { from: 17, slices: [18, 19], mayStop: true },
+    ]);
+  });
+
+  it('stops at emptied slices: nothing beyond an outermost one, a drawing on each side runs toward one between them', () => {
+    expect(propagationRuns([3], 10, [7])).toEqual([
+      { from: 3, slices: [2, 1, 0], mayStop: true },
+      { from: 3, slices: [4, 5, 6], mayStop: true },
+    ]);
+    expect(propagationRuns([3], 10, [0, 4])).toEqual([{ from: 3, slices: [2, 1], mayStop: true }]);
+    expect(propagationRuns([2, 8], 10, [5])).toEqual([
+      { from: 2, slices: [1, 0], mayStop: true },
+      { from: 2, slices: [3, 4], mayStop: true },
+      { from: 8, slices: [7, 6], mayStop: true },
+      { from: 8, slices: [9], mayStop: true },
+    ]);
+    // A slice both drawn and emptied is drawn.
+    expect(propagationRuns([3], 5, [3])).toEqual([
+      { from: 3, slices: [2, 1, 0], mayStop: true },
+      { from: 3, slices: [4], mayStop: true },
+    ]);
   });
 });
 
@@ -170,6 +198,14 @@ describe('segmentVolume on structures that touch look-alikes', () => {
     const res = await segmentVolume({ image, referenceMask: referenceOnSlice(truth, 1, 10), absentSlices: { 1: [13] } });
     expect(res.perLabel[0].slices.at(-1)).toBeLessThanOrEqual(12);
     expect(res.perLabel[0].slices[0]).toBeLessThanOrEqual(5);
+  });
+
+  it('keeps annotated slices exactly: a slice annotated for every label without its voxels stays empty, and nothing goes past it', async () => {
+    const res = await segmentVolume({ image, referenceMask: referenceOnSlice(truth, 1, 10), annotatedSlices: [10, 13, 6] });
+    const pred = binary(res.labels, 1);
+    const s = 64 * 64;
+    for (const k of [6, 13]) expect(countOnes(pred.subarray(k * s, (k + 1) * s))).toBe(0);
+    expect(res.perLabel[0].slices).toEqual([7, 8, 9, 10, 11, 12]);
   });
 
   it('sends a slice again when a piece painted there is found to end earlier, and the last send matches the result', async () => {

@@ -1,4 +1,5 @@
-import { applyCorrections, collectCorrections, describeReferences, planReferences, SliceGrid } from '../../../extension/src/ohif/review/corrections';
+import { applyCorrections, collectCorrections, planReferences, SliceGrid } from '../../../extension/src/engine/corrections';
+import { describeReferences } from '../../../extension/src/ohif/review/corrections';
 import { contrastingColor } from '../../../extension/src/ohif/review/colors';
 
 // 4×4 slices, 10 deep; slice k occupies [16k, 16k+16).

@@ -37,6 +37,12 @@ export interface TrackingOptions {
   motionMm?: number;
   /** Look for each piece where it moved to in-plane (block matching); default on. */
   followMotion?: boolean;
+  /**
+   * Carry a tube's thickness measured on one side of a drawn slice to the run on its other
+   * side. Default: only while the label has one annotated slice and nothing else (a lone
+   * drawing, where it helps); with more, a correction on one side would change the other's.
+   */
+  tubesAcrossSlice?: boolean;
 }
 
 export interface TrackingContext {
@@ -44,7 +50,7 @@ export interface TrackingContext {
   backends: Backends;
   hooks: RunHooks;
   label: number;
-  /** Slices where the user said this label is absent: runs stop before them. */
+  /** Slices where the user said this label is absent (emptied annotations): runs stop before them, and they stay empty. */
   absentSlices?: number[];
   /** Called once per slice of this label, finished or skipped. */
   onSliceDone: () => void;
@@ -63,7 +69,13 @@ export interface LabelTrack {
 
 export async function trackLabel(ctx: TrackingContext, annotatedMask: Uint8Array, options: TrackingOptions = {}): Promise<LabelTrack> {
   const t = new LabelTracker(ctx, annotatedMask, options);
-  for (const run of propagationRuns(t.annotated, ctx.image.dims[2])) await t.follow(run);
+  const runs = propagationRuns(t.annotated, ctx.image.dims[2], ctx.absentSlices);
+  for (let i = 0; i < runs.length; i++) {
+    const [run, next] = [runs[i], runs[i + 1]];
+    // A gap between two drawings comes as two runs through it, one from each side.
+    if (!run.mayStop && next && !next.mayStop && next.from !== run.from) await t.followGap(run, next), i++;
+    else await t.follow(run);
+  }
   return t.finish();
 }
 
@@ -89,6 +101,7 @@ class LabelTracker {
   private readonly motionMm: number;
   private readonly envelope: EdgeEnvelope;
   private readonly followMotion: boolean;
+  private readonly tubesAcrossSlice: boolean;
 
   constructor(private readonly ctx: TrackingContext, private readonly annotatedMask: Uint8Array, options: TrackingOptions) {
     const { image } = ctx;
@@ -113,16 +126,17 @@ class LabelTracker {
       this.maskOf(k).set(downsampleMask(s, this.W, this.H, this.f));
       this.confidence[k] = 1;
     }
+    this.tubesAcrossSlice = options.tubesAcrossSlice ?? (this.annotated.length === 1 && !ctx.absentSlices?.length);
   }
 
   /** One run: slice after slice away from its annotated slice, until the series or every piece ends. */
-  async follow(run: PropagationRun): Promise<void> {
+  async follow(run: PropagationRun, counted = false): Promise<void> {
     const { hooks } = this.ctx;
     const book = new TrackBook();
     const start = startTracks(book, this.maskOf(run.from), this.sliceOf(run.from).image.data, this.w, this.h, this.spacing, run.from);
     this.trackMaps.set(run.from, start.trackMap);
     const startIds = [...start.samples.keys()].sort((a, b) => a - b);
-    const known = this.tubes.get(run.from);
+    const known = this.tubesAcrossSlice ? this.tubes.get(run.from) : undefined;
     // A tube that tapered on the other side is measured there thinner than it is here: the
     // annotated slice is the truth, so the tube is at least as thick as it is drawn.
     startIds.forEach((id, i) => {
@@ -138,7 +152,7 @@ class LabelTracker {
       if (stopped || absent.has(k) || countOnes(this.maskOf(prev)) === 0) {
         if (!stopped && absent.has(k)) this.stops.push({ from: run.from, at: prev, reason: 'the user erased the tissue on the next slice' });
         stopped = true;
-        this.ctx.onSliceDone();
+        if (!counted) this.ctx.onSliceDone();
         continue;
       }
       // Each piece is looked for where it moved to.
@@ -172,8 +186,29 @@ class LabelTracker {
       if (prev !== run.from) this.slices.delete(prev); // annotated slices stay cached as references
       prev = k;
       this.tubes.set(run.from, startIds.map((id, i) => book.get(id).tubeThickness ?? known?.[i]));
-      this.ctx.onSliceDone();
+      if (!counted) this.ctx.onSliceDone();
     }
+  }
+
+  /**
+   * A gap between two drawings, followed from each. On each slice the run from the nearer
+   * drawing decides (it has drifted least), unless it has lost the tissue: less than half the
+   * area the two drawings give there (their areas interpolated), as a run from a structure's
+   * tip that cannot grow into its bulk. Then what either run found is kept.
+   */
+  async followGap(lo: PropagationRun, hi: PropagationRun): Promise<void> {
+    await this.follow(lo);
+    const fromLo = lo.slices.map((k) => this.maskOf(k).slice());
+    await this.follow(hi, true); // the same slices: counted once
+    const [areaLo, areaHi] = [countOnes(this.maskOf(lo.from)), countOnes(this.maskOf(hi.from))];
+    lo.slices.forEach((k, i) => {
+      const t = (k - lo.from) / (hi.from - lo.from);
+      const m = this.maskOf(k);
+      const [near, far] = t <= 0.5 ? [fromLo[i], m.slice()] : [m.slice(), fromLo[i]];
+      const lost = countOnes(near) < 0.5 * (areaLo + t * (areaHi - areaLo));
+      for (let j = 0; j < m.length; j++) m[j] = near[j] || (lost && far[j]) ? 1 : 0;
+      this.show(k);
+    });
   }
 
   /** The whole label: 3D components connected to the annotation, on the full grid. */

@@ -2,7 +2,7 @@
  * The engine at work, as the panel shows it: the worker's backend line, each slice streamed
  * into the result and into the live strip, progress and the time left.
  */
-import { ReferencePlan } from '../review/corrections';
+import { absentSlicesOf, ReferencePlan } from '../../engine/corrections';
 import { cellWithSlice, StripCell } from '../review/strip';
 import { TimeLeftEstimator } from '../review/time-left';
 import type { ModelSettings } from '../../worker/model-settings';
@@ -50,7 +50,7 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
       labels: plan.labels,
       models: input.models,
       sliceNames: sliceNumbers.map((n) => `slice ${n} of ${depth}`),
-      absentSlices: absentSlices(plan),
+      absentSlices: absentSlicesOf(plan),
     },
     {
       backend: (m) => {
@@ -69,13 +69,6 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
       },
     },
   );
-}
-
-/** Slices the user erased a label on: the engine stops that label's runs before them. */
-function absentSlices(plan: ReferencePlan): Record<number, number[]> {
-  const out: Record<number, number[]> = {};
-  for (const c of plan.corrections) for (const label of c.erased) (out[label] ??= []).push(c.k);
-  return out;
 }
 
 /** The slices of the plan (drawn or corrected) that hold the label, and its mean area there. */

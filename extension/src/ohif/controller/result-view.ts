@@ -1,6 +1,6 @@
 /** The review of a finished run (strip, doubtful slices, summary), computed from its label map. */
 import type { SegmentationResult } from '../../engine';
-import type { ReferencePlan } from '../review/corrections';
+import type { ReferencePlan } from '../../engine/corrections';
 import { describeReferences } from '../review/corrections';
 import { doubtfulSlices } from '../review/doubtful';
 import { endSlices, labelsOnSlice, stripCells } from '../review/strip';

@@ -6,7 +6,7 @@
  * injected (ViewerHost); the phases are those of run-state.ts.
  */
 import type { ModelSettings } from '../../worker/model-settings';
-import { applyCorrections, planReferences } from '../review/corrections';
+import { applyCorrections, planReferences } from '../../engine/corrections';
 import { nextDoubtful } from '../review/doubtful';
 import { suggestTissue, TissueName, tissueLabel, tissueNameProblem } from '../review/tissue-names';
 import { cancelledError, EngineRun } from './engine-run';

@@ -4,7 +4,7 @@
  * (from the viewer's edit events).
  */
 import { contrastingColor } from '../review/colors';
-import { collectSliceCorrections, Correction } from '../review/corrections';
+import { collectSliceCorrections, Correction } from '../../engine/corrections';
 import { encodeSlice, RleSlice } from '../review/slice-rle';
 import { tissueLabel, TissueName } from '../review/tissue-names';
 import type { LabelView, ResultView } from './run-state';
