@@ -1,0 +1,182 @@
+/**
+ * The raw cues of the review, per slice of a finished result (pure): each compares the slice
+ * with the drawing's own statistics or with the neighbour it was followed from. The judgement
+ * (slice-review.ts) turns them into a confidence; bench:confidence dumps them for calibration.
+ */
+import { ImageVolume } from '../image/types';
+import { DrawingStats, drawingStats, measureSlice, SliceMeasure } from './slice-measures';
+import { distanceTransform2D } from '../imaging/distance';
+
+export interface PaintedCues {
+  kind: 'painted';
+  slice: number;
+  voxels: number;
+  drawn: boolean;
+  /** Larger / smaller area of this slice and its parent (1 without a parent). */
+  areaRatio: number;
+  /** 2D Dice with the parent (1 without a parent). */
+  parentDice: number;
+  /** Area regained after the run narrowed: area / the narrowest area since the drawing (1 when it never narrowed). */
+  regrowth: number;
+  /** Fraction of the mask in the drawing's intensity range. */
+  evidence: number;
+  /** Ring look-alike fraction minus the drawing's own. */
+  lookAlike: number;
+  /** Overlap (0..1) of the intensity ranges of the two drawn slices around it (1 when one side has none). */
+  referencesAgree: number;
+  /** Slices from the nearest drawn slice. */
+  distance: number;
+  /** Area / the result's largest area. */
+  relativeArea: number;
+  /** Distance from the nearest drawn slice in mm over the drawing's equivalent diameter (scale-free). */
+  relativeDistance: number;
+  /** The weakest step on the way from the drawing to here: errors carry outward along a run. */
+  pathParentDice: number;
+  pathAreaRatio: number;
+  /** Fraction of the mask farther from the drawing's footprint than the drawing's own radius (drifted onto something else). */
+  drift: number;
+  /** Area / the drawing's area. */
+  growth: number;
+}
+
+export interface EndCues {
+  kind: 'end';
+  slice: number;
+  voxels: 0;
+  /** The last painted slice's area / the result's largest. */
+  endArea: number;
+  /** Fraction of this slice, under the last slice's footprint, in the drawing's range. */
+  endAlike: number;
+  /** The same fraction measured on the last painted slice, for comparison. */
+  lastEvidence: number;
+}
+
+export type SliceCues = PaintedCues | EndCues;
+
+/** A run narrowed when its area fell below this fraction of the largest area seen before. */
+const NARROWED_BELOW = 0.7;
+
+export function paintedSlices(mask: ArrayLike<number>, len: number, depth: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < depth; k++) {
+    for (let i = k * len; i < (k + 1) * len; i++) {
+      if (mask[i]) {
+        out.push(k);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function rangeOverlap(a: DrawingStats, b: DrawingStats): number {
+  const inter = Math.min(a.hi, b.hi) - Math.max(a.lo, b.lo);
+  const narrower = Math.min(a.hi - a.lo, b.hi - b.lo);
+  return narrower > 0 ? Math.max(0, inter) / narrower : 1;
+}
+
+/** Along the run from the nearest drawn slice out to k: the narrowing-then-regrowth ratio. */
+function regrowthOf(k: number, m: SliceMeasure, measures: Map<number, SliceMeasure>, drawn: Set<number>): number {
+  if (m.parent === undefined) return 1;
+  const step = Math.sign(k - m.parent);
+  let j = m.parent;
+  while (!drawn.has(j) && measures.has(j - step)) j -= step; // back to the drawn slice
+  let peak = 0;
+  let narrowest = Infinity;
+  for (; j !== k; j += step) {
+    const v = measures.get(j)?.voxels ?? 0;
+    if (v > peak && narrowest === Infinity) peak = v;
+    if (peak && v < NARROWED_BELOW * peak) narrowest = Math.min(narrowest, v);
+    if (narrowest === Infinity) peak = Math.max(peak, v);
+  }
+  return Number.isFinite(narrowest) ? m.voxels / Math.max(1, narrowest) : 1;
+}
+
+export function sliceCues(image: ImageVolume, drawn: ArrayLike<number>, result: ArrayLike<number>): SliceCues[] {
+  const [w, h, depth] = image.dims;
+  const len = w * h;
+  const drawnSlices = paintedSlices(drawn, len, depth);
+  if (!drawnSlices.length) return [];
+  const painted = paintedSlices(result, len, depth);
+  const stats = drawingStats(image, drawn, drawnSlices);
+  const perRef = new Map(drawnSlices.map((k) => [k, drawingStats(image, drawn, [k])]));
+  const drawnSet = new Set(drawnSlices);
+  const measures = new Map(painted.map((k) => [k, measureSlice(image, result, k, drawnSlices, stats)]));
+  const largest = Math.max(1, ...[...measures.values()].map((m) => m.voxels));
+  const diameterMm = 2 * Math.sqrt((stats.area * image.spacing[0] * image.spacing[1]) / Math.PI);
+  const far = farFromDrawing(drawn, drawnSlices, w, h, image.spacing, diameterMm / 2);
+  const painted1 = painted.map((k): PaintedCues => {
+    const m = measures.get(k)!;
+    const below = drawnSlices.filter((d) => d < k).pop();
+    const above = drawnSlices.find((d) => d > k);
+    return {
+      kind: 'painted',
+      slice: k,
+      voxels: m.voxels,
+      drawn: drawnSet.has(k),
+      areaRatio: m.parent === undefined ? 1 : m.parentVoxels ? Math.max(m.voxels, m.parentVoxels) / Math.max(1, Math.min(m.voxels, m.parentVoxels)) : Infinity,
+      parentDice: m.parent === undefined ? 1 : m.parentDice,
+      regrowth: regrowthOf(k, m, measures, drawnSet),
+      evidence: m.evidence,
+      lookAlike: m.ringAlike - stats.ringAlike,
+      referencesAgree: below !== undefined && above !== undefined ? rangeOverlap(perRef.get(below)!, perRef.get(above)!) : 1,
+      distance: Math.min(...drawnSlices.map((d) => Math.abs(d - k))),
+      relativeArea: m.voxels / largest,
+      relativeDistance: (Math.min(...drawnSlices.map((d) => Math.abs(d - k))) * image.spacing[2]) / Math.max(1e-6, diameterMm),
+      pathParentDice: 1,
+      pathAreaRatio: 1,
+      drift: m.voxels ? countWhere(result, k, len, far) / m.voxels : 0,
+      growth: m.voxels / Math.max(1, stats.area),
+    };
+  });
+  const byK = new Map(painted1.map((c) => [c.slice, c]));
+  for (const c of painted1) {
+    // Walk back along the parents to the drawing.
+    for (let j: number | undefined = c.slice; j !== undefined && byK.has(j) && !byK.get(j)!.drawn; j = measures.get(j)!.parent) {
+      c.pathParentDice = Math.min(c.pathParentDice, byK.get(j)!.parentDice);
+      c.pathAreaRatio = Math.max(c.pathAreaRatio, byK.get(j)!.areaRatio);
+    }
+  }
+  const out: SliceCues[] = [...painted1];
+  const on = new Set(painted);
+  const ends = new Set<number>();
+  for (const k of painted) {
+    if (k > 0 && !on.has(k - 1)) ends.add(k - 1);
+    if (k < depth - 1 && !on.has(k + 1)) ends.add(k + 1);
+  }
+  for (const e of ends) {
+    const m = measureSlice(image, result, e, drawnSlices, stats);
+    const last = m.parent !== undefined && on.has(m.parent) ? m.parent : on.has(e - 1) ? e - 1 : e + 1;
+    out.push({ kind: 'end', slice: e, voxels: 0, endArea: (measures.get(last)?.voxels ?? 0) / largest, endAlike: footprintAlike(image, result, e, last, stats), lastEvidence: measures.get(last)?.evidence ?? 0 });
+  }
+  return out.sort((a, b) => a.slice - b.slice);
+}
+
+/** In-plane pixels farther than r mm from every drawn pixel (of any drawn slice). */
+function farFromDrawing(drawn: ArrayLike<number>, drawnSlices: number[], w: number, h: number, spacing: ArrayLike<number>, r: number): Uint8Array {
+  const len = w * h;
+  const foot = new Uint8Array(len);
+  for (const k of drawnSlices) for (let i = 0; i < len; i++) if (drawn[k * len + i]) foot[i] = 1;
+  const d = distanceTransform2D(foot, 1, w, h, spacing[0], spacing[1]);
+  return Uint8Array.from(d, (v) => (v > r ? 1 : 0));
+}
+
+function countWhere(result: ArrayLike<number>, k: number, len: number, where: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < len; i++) if (result[k * len + i] && where[i]) n++;
+  return n;
+}
+
+/** Fraction of slice e's pixels under slice `last`'s mask that lie in the drawing's range. */
+function footprintAlike(image: ImageVolume, result: ArrayLike<number>, e: number, last: number, stats: DrawingStats): number {
+  const len = image.dims[0] * image.dims[1];
+  let n = 0;
+  let inside = 0;
+  for (let i = 0; i < len; i++) {
+    if (!result[last * len + i]) continue;
+    n++;
+    const v = image.data[e * len + i];
+    if (v >= stats.lo && v <= stats.hi) inside++;
+  }
+  return n ? inside / n : 0;
+}
