@@ -174,8 +174,12 @@ export class FakeHost implements ViewerHost {
   }
 
   edited(id: string, slices: EditedSlices): void {
-    for (const w of this.watchers) if (w.id === id) w.fn(slices);
+    for (const w of this.watchers) if (w.id === id || w.id === '*') w.fn(slices);
   }
+
+  /** The viewport's primary tool: a brush until the tool hands the button to a viewing tool. */
+  tool: 'brush' | 'view' = 'brush';
+  seriesInfo: { description?: string; date?: string } = { description: 'CT Body 3.0', date: '20221208' };
 
   activeSeries(): SeriesHandle {
     const host = this;
@@ -210,6 +214,13 @@ export class FakeHost implements ViewerHost {
       activeSegmentationId: () => host.active,
       setActiveSegmentation: (id) => (host.active = id),
       showSlice: (k) => (host.shown = k),
+      stopEditing: () => (host.tool = 'view'),
+      describe: () => host.seriesInfo,
+      watchAnyEdit: (fn) => {
+        const w = { id: '*', fn: () => fn() };
+        host.watchers.push(w);
+        return () => (host.watchers = host.watchers.filter((x) => x !== w));
+      },
       sourceInstances: () => host.source,
     };
   }

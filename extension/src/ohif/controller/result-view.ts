@@ -1,7 +1,9 @@
 /** The review of a finished run (strip, doubtful slices, summary), computed from its label map. */
-import type { SegmentationResult } from '../../engine';
+import type { ImageVolume, SegmentationResult, SliceJudgement } from '../../engine';
+import { reviewLabel } from '../../engine/review/slice-review';
 import type { ReferencePlan } from '../review/corrections';
 import { describeReferences } from '../review/corrections';
+import { resultSummary } from '../review/result-names';
 import { doubtfulSlices } from '../review/doubtful';
 import { endSlices, labelsOnSlice, stripCells } from '../review/strip';
 import type { LabelView, ResultView } from './run-state';
@@ -16,6 +18,8 @@ export interface ResultViewInput {
   labels: LabelView[];
   sliceNumbers: readonly number[];
   forEachSlice: (count: number, step: (k: number) => void) => Promise<void>;
+  /** The series' pixels and geometry, for the per-slice review; without it the strip shows the engine's own confidence. */
+  image?: ImageVolume;
 }
 
 export async function buildResultView(input: ResultViewInput): Promise<ResultView> {
@@ -30,17 +34,31 @@ export async function buildResultView(input: ResultViewInput): Promise<ResultVie
     if (present.length) for (let i = k * sliceLength; i < (k + 1) * sliceLength; i++) if (final[i]) voxels.set(final[i], (voxels.get(final[i]) ?? 0) + 1);
   });
   const confidence = new Map(input.engine.perLabel.map((p) => [p.label, p.sliceConfidence]));
-  const cells = stripCells({ presence, drawnSlices: plan.drawnSlices, correctedSlices: plan.correctedSlices, confidence });
+  const review = input.image ? reviewLabels(input.image, final, plan) : undefined;
+  const cells = stripCells({ presence, drawnSlices: plan.drawnSlices, correctedSlices: plan.correctedSlices, confidence, review });
   const ends = endSlices(presence, plan.labels);
-  const found = labels.map((l) => `${l.segmentName}: ${(voxels.get(l.value) ?? 0).toLocaleString('en')} voxels on ${slices.get(l.value) ?? 0} slices`);
+  const counts = labels.map((l) => ({ value: l.value, voxels: voxels.get(l.value) ?? 0, slices: slices.get(l.value) ?? 0 }));
   return {
     segmentationId: input.segmentationId,
     cells,
     references: describeReferences(plan, input.sliceNumbers),
     labels,
-    summary: `Done in ${input.engine.seconds.toFixed(1)} s. ${found.join('; ')}.`,
-    doubtful: doubtfulSlices(cells, ends),
+    summary: resultSummary(input.engine.seconds, labels, counts),
+    seconds: input.engine.seconds,
+    counts,
+    doubtful: doubtfulSlices(cells, ends, undefined, Boolean(review)),
     ends,
     doubtfulAt: -1,
   };
+}
+
+/** The shared review (engine/review) of each label: its drawn and corrected slices are the drawing. */
+function reviewLabels(image: ImageVolume, final: Uint8Array, plan: ReferencePlan): Map<number, SliceJudgement[]> {
+  const out = new Map<number, SliceJudgement[]>();
+  for (const v of plan.labels) {
+    const drawn = Uint8Array.from(plan.mask, (x) => (x === v ? 1 : 0));
+    const result = Uint8Array.from(final, (x) => (x === v ? 1 : 0));
+    out.set(v, reviewLabel({ image, drawn, result }));
+  }
+  return out;
 }

@@ -7,7 +7,8 @@ import type { SeriesHandle, ViewerHost } from '../controller/viewer-host';
 import { PANEL_ID } from '../ids';
 import { hostContext, HostContext } from './context';
 import { downloadFile, storeThroughDataSource } from './data-source';
-import { watchSegmentationEdits } from './edits';
+import { watchAnySegmentationEdit, watchSegmentationEdits } from './edits';
+import { describeSeries, stopEditing } from './editing-tools';
 import { startEngineWorker } from './engine-worker';
 import { findDrawing, readLabelmapVolume } from './labelmaps';
 import { showSeriesSlice } from './navigation';
@@ -61,6 +62,9 @@ function seriesHandle(ctx: HostContext, guard: WriteGuard): SeriesHandle {
       if (segmentationService.getSegmentation(id)) segmentationService.setActiveSegmentation(layout.viewportId, id);
     },
     showSlice: (k) => showSeriesSlice(ctx, layout, k),
+    stopEditing: () => stopEditing(ctx, layout),
+    describe: () => describeSeries(layout),
+    watchAnyEdit: (onEdit) => watchAnySegmentationEdit(ctx, guard, onEdit),
     sourceInstances: () => sourceInstanceMetas(ctx, layout),
   };
 }
