@@ -92,64 +92,93 @@ function regrowthOf(k: number, m: SliceMeasure, measures: Map<number, SliceMeasu
   return Number.isFinite(narrowest) ? m.voxels / Math.max(1, narrowest) : 1;
 }
 
-export function sliceCues(image: ImageVolume, drawn: ArrayLike<number>, result: ArrayLike<number>): SliceCues[] {
-  const [w, h, depth] = image.dims;
-  const len = w * h;
-  const drawnSlices = paintedSlices(drawn, len, depth);
-  if (!drawnSlices.length) return [];
-  const painted = paintedSlices(result, len, depth);
-  const stats = drawingStats(image, drawn, drawnSlices);
-  const perRef = new Map(drawnSlices.map((k) => [k, drawingStats(image, drawn, [k])]));
-  const drawnSet = new Set(drawnSlices);
-  const measures = new Map(painted.map((k) => [k, measureSlice(image, result, k, drawnSlices, stats)]));
-  const largest = Math.max(1, ...[...measures.values()].map((m) => m.voxels));
-  const diameterMm = 2 * Math.sqrt((stats.area * image.spacing[0] * image.spacing[1]) / Math.PI);
-  const far = farFromDrawing(drawn, drawnSlices, w, h, image.spacing, diameterMm / 2);
-  const painted1 = painted.map((k): PaintedCues => {
-    const m = measures.get(k)!;
-    const below = drawnSlices.filter((d) => d < k).pop();
-    const above = drawnSlices.find((d) => d > k);
-    return {
-      kind: 'painted',
-      slice: k,
-      voxels: m.voxels,
-      drawn: drawnSet.has(k),
-      areaRatio: m.parent === undefined ? 1 : m.parentVoxels ? Math.max(m.voxels, m.parentVoxels) / Math.max(1, Math.min(m.voxels, m.parentVoxels)) : Infinity,
-      parentDice: m.parent === undefined ? 1 : m.parentDice,
-      regrowth: regrowthOf(k, m, measures, drawnSet),
-      evidence: m.evidence,
-      lookAlike: m.ringAlike - stats.ringAlike,
-      referencesAgree: below !== undefined && above !== undefined ? rangeOverlap(perRef.get(below)!, perRef.get(above)!) : 1,
-      distance: Math.min(...drawnSlices.map((d) => Math.abs(d - k))),
-      relativeArea: m.voxels / largest,
-      relativeDistance: (Math.min(...drawnSlices.map((d) => Math.abs(d - k))) * image.spacing[2]) / Math.max(1e-6, diameterMm),
-      pathParentDice: 1,
-      pathAreaRatio: 1,
-      drift: m.voxels ? countWhere(result, k, len, far) / m.voxels : 0,
-      growth: m.voxels / Math.max(1, stats.area),
-    };
-  });
-  const byK = new Map(painted1.map((c) => [c.slice, c]));
-  for (const c of painted1) {
-    // Walk back along the parents to the drawing.
-    for (let j: number | undefined = c.slice; j !== undefined && byK.has(j) && !byK.get(j)!.drawn; j = measures.get(j)!.parent) {
-      c.pathParentDice = Math.min(c.pathParentDice, byK.get(j)!.parentDice);
-      c.pathAreaRatio = Math.max(c.pathAreaRatio, byK.get(j)!.areaRatio);
+/**
+ * The cues of one result, built in steps so a viewer can give its main thread back between
+ * slices: the constructor takes the drawing's statistics, measure(k) does one painted slice
+ * (the costly part), finish() the rest.
+ */
+export class CueBuilder {
+  /** The painted slices, each to be measured once. */
+  readonly painted: number[];
+  private readonly drawnSlices: number[];
+  private readonly stats?: DrawingStats;
+  private readonly measures = new Map<number, SliceMeasure>();
+
+  constructor(private readonly image: ImageVolume, private readonly drawn: ArrayLike<number>, private readonly result: ArrayLike<number>) {
+    const [w, h, depth] = image.dims;
+    this.drawnSlices = paintedSlices(drawn, w * h, depth);
+    this.painted = this.drawnSlices.length ? paintedSlices(result, w * h, depth) : [];
+    if (this.drawnSlices.length) this.stats = drawingStats(image, drawn, this.drawnSlices);
+  }
+
+  measure(k: number): void {
+    if (this.stats) this.measures.set(k, measureSlice(this.image, this.result, k, this.drawnSlices, this.stats));
+  }
+
+  finish(): SliceCues[] {
+    const { image, drawn, result, drawnSlices, measures, painted } = this;
+    const stats = this.stats;
+    if (!stats) return [];
+    const [w, h, depth] = image.dims;
+    const len = w * h;
+    for (const k of painted) if (!measures.has(k)) this.measure(k);
+    const perRef = new Map(drawnSlices.map((k) => [k, drawingStats(image, drawn, [k])]));
+    const drawnSet = new Set(drawnSlices);
+    const largest = Math.max(1, ...[...measures.values()].map((m) => m.voxels));
+    const diameterMm = 2 * Math.sqrt((stats.area * image.spacing[0] * image.spacing[1]) / Math.PI);
+    const far = farFromDrawing(drawn, drawnSlices, w, h, image.spacing, diameterMm / 2);
+    const painted1 = painted.map((k): PaintedCues => {
+      const m = measures.get(k)!;
+      const below = drawnSlices.filter((d) => d < k).pop();
+      const above = drawnSlices.find((d) => d > k);
+      return {
+        kind: 'painted',
+        slice: k,
+        voxels: m.voxels,
+        drawn: drawnSet.has(k),
+        areaRatio: m.parent === undefined ? 1 : m.parentVoxels ? Math.max(m.voxels, m.parentVoxels) / Math.max(1, Math.min(m.voxels, m.parentVoxels)) : Infinity,
+        parentDice: m.parent === undefined ? 1 : m.parentDice,
+        regrowth: regrowthOf(k, m, measures, drawnSet),
+        evidence: m.evidence,
+        lookAlike: m.ringAlike - stats.ringAlike,
+        referencesAgree: below !== undefined && above !== undefined ? rangeOverlap(perRef.get(below)!, perRef.get(above)!) : 1,
+        distance: Math.min(...drawnSlices.map((d) => Math.abs(d - k))),
+        relativeArea: m.voxels / largest,
+        relativeDistance: (Math.min(...drawnSlices.map((d) => Math.abs(d - k))) * image.spacing[2]) / Math.max(1e-6, diameterMm),
+        pathParentDice: 1,
+        pathAreaRatio: 1,
+        drift: m.voxels ? countWhere(result, k, len, far) / m.voxels : 0,
+        growth: m.voxels / Math.max(1, stats.area),
+      };
+    });
+    const byK = new Map(painted1.map((c) => [c.slice, c]));
+    for (const c of painted1) {
+      // Walk back along the parents to the drawing.
+      for (let j: number | undefined = c.slice; j !== undefined && byK.has(j) && !byK.get(j)!.drawn; j = measures.get(j)!.parent) {
+        c.pathParentDice = Math.min(c.pathParentDice, byK.get(j)!.parentDice);
+        c.pathAreaRatio = Math.max(c.pathAreaRatio, byK.get(j)!.areaRatio);
+      }
     }
+    const out: SliceCues[] = [...painted1];
+    const on = new Set(painted);
+    const ends = new Set<number>();
+    for (const k of painted) {
+      if (k > 0 && !on.has(k - 1)) ends.add(k - 1);
+      if (k < depth - 1 && !on.has(k + 1)) ends.add(k + 1);
+    }
+    for (const e of ends) {
+      const m = measureSlice(image, result, e, drawnSlices, stats);
+      const last = m.parent !== undefined && on.has(m.parent) ? m.parent : on.has(e - 1) ? e - 1 : e + 1;
+      out.push({ kind: 'end', slice: e, voxels: 0, endArea: (measures.get(last)?.voxels ?? 0) / largest, endAlike: footprintAlike(image, result, e, last, stats), lastEvidence: measures.get(last)?.evidence ?? 0 });
+    }
+    return out.sort((a, b) => a.slice - b.slice);
   }
-  const out: SliceCues[] = [...painted1];
-  const on = new Set(painted);
-  const ends = new Set<number>();
-  for (const k of painted) {
-    if (k > 0 && !on.has(k - 1)) ends.add(k - 1);
-    if (k < depth - 1 && !on.has(k + 1)) ends.add(k + 1);
-  }
-  for (const e of ends) {
-    const m = measureSlice(image, result, e, drawnSlices, stats);
-    const last = m.parent !== undefined && on.has(m.parent) ? m.parent : on.has(e - 1) ? e - 1 : e + 1;
-    out.push({ kind: 'end', slice: e, voxels: 0, endArea: (measures.get(last)?.voxels ?? 0) / largest, endAlike: footprintAlike(image, result, e, last, stats), lastEvidence: measures.get(last)?.evidence ?? 0 });
-  }
-  return out.sort((a, b) => a.slice - b.slice);
+}
+
+export function sliceCues(image: ImageVolume, drawn: ArrayLike<number>, result: ArrayLike<number>): SliceCues[] {
+  const b = new CueBuilder(image, drawn, result);
+  for (const k of b.painted) b.measure(k);
+  return b.finish();
 }
 
 /** In-plane pixels farther than r mm from every drawn pixel (of any drawn slice). */

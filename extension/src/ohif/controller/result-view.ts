@@ -1,6 +1,7 @@
 /** The review of a finished run (strip, doubtful slices, summary), computed from its label map. */
 import type { ImageVolume, SegmentationResult, SliceJudgement } from '../../engine';
-import { reviewLabel } from '../../engine/review/slice-review';
+import { judgeCues } from '../../engine/review/slice-review';
+import { CueBuilder } from '../../engine/review/slice-cues';
 import type { ReferencePlan } from '../review/corrections';
 import { describeReferences } from '../review/corrections';
 import { resultSummary } from '../review/result-names';
@@ -34,7 +35,7 @@ export async function buildResultView(input: ResultViewInput): Promise<ResultVie
     if (present.length) for (let i = k * sliceLength; i < (k + 1) * sliceLength; i++) if (final[i]) voxels.set(final[i], (voxels.get(final[i]) ?? 0) + 1);
   });
   const confidence = new Map(input.engine.perLabel.map((p) => [p.label, p.sliceConfidence]));
-  const review = input.image ? reviewLabels(input.image, final, plan) : undefined;
+  const review = input.image ? await reviewLabels(input.image, final, plan, input.forEachSlice) : undefined;
   const cells = stripCells({ presence, drawnSlices: plan.drawnSlices, correctedSlices: plan.correctedSlices, confidence, review });
   const ends = endSlices(presence, plan.labels);
   const counts = labels.map((l) => ({ value: l.value, voxels: voxels.get(l.value) ?? 0, slices: slices.get(l.value) ?? 0 }));
@@ -52,13 +53,25 @@ export async function buildResultView(input: ResultViewInput): Promise<ResultVie
   };
 }
 
-/** The shared review (engine/review) of each label: its drawn and corrected slices are the drawing. */
-function reviewLabels(image: ImageVolume, final: Uint8Array, plan: ReferencePlan): Map<number, SliceJudgement[]> {
+/**
+ * The shared review (engine/review) of each label, its drawn and corrected slices as the
+ * drawing: slice by slice, giving the viewer its main thread back between chunks.
+ */
+async function reviewLabels(image: ImageVolume, final: Uint8Array, plan: ReferencePlan, forEachSlice: ResultViewInput['forEachSlice']): Promise<Map<number, SliceJudgement[]>> {
   const out = new Map<number, SliceJudgement[]>();
+  const len = image.dims[0] * image.dims[1];
   for (const v of plan.labels) {
-    const drawn = Uint8Array.from(plan.mask, (x) => (x === v ? 1 : 0));
-    const result = Uint8Array.from(final, (x) => (x === v ? 1 : 0));
-    out.set(v, reviewLabel({ image, drawn, result }));
+    const drawn = new Uint8Array(final.length);
+    const result = new Uint8Array(final.length);
+    await forEachSlice(image.dims[2], (k) => {
+      for (let i = k * len; i < (k + 1) * len; i++) {
+        drawn[i] = plan.mask[i] === v ? 1 : 0;
+        result[i] = final[i] === v ? 1 : 0;
+      }
+    });
+    const cues = new CueBuilder(image, drawn, result);
+    await forEachSlice(cues.painted.length, (i) => cues.measure(cues.painted[i]));
+    out.set(v, judgeCues(cues.finish()));
   }
   return out;
 }
