@@ -198,9 +198,11 @@ function judgeLabel(result: SegmentationResult, mask: LabelVolume, label: number
 }
 
 function doubtfulNote(perSlice: SliceJudgement[] | null): string {
-  const doubtful = (perSlice ?? []).filter((j) => j.doubtful);
   if (!perSlice) return '';
-  return doubtful.length ? `; doubtful slices ${doubtful.map((j) => `${j.slice} (${j.reason})`).join(', ')}` : '; no doubtful slices';
+  const doubtful = perSlice.filter((j) => j.doubtful);
+  if (!doubtful.length) return '; no doubtful slices';
+  const shown = doubtful.slice(0, 8).map((j) => `${j.slice} (${j.reason})`);
+  return `; ${doubtful.length} doubtful slice${doubtful.length > 1 ? 's' : ''}: ${shown.join(', ')}${doubtful.length > shown.length ? ', … (all in --json)' : ''}`;
 }
 
 function meanFinite(a: Float32Array): number {

@@ -202,6 +202,8 @@ try {
   await page.locator(`[data-testid="sat-strip-cell"][data-k="${target.k}"]`).click();
   await page.waitForTimeout(800);
   check((await shownSliceNumber(page)) === target.n, `clicking the cell of slice ${target.n} shows slice ${target.n} (overlay ${await shownSliceNumber(page)})`);
+  const marked = await page.locator('[data-testid="sat-strip-cell"][data-shown="true"]').evaluateAll((els) => els.map((e) => Number(e.dataset.slice)));
+  check(marked.length === 1 && marked[0] === target.n, `the strip marks the slice on screen (${marked})`);
   const emptyMislabelled = cells.filter((c) => c.kind === 'mask' && !result.subarray(c.k * len, (c.k + 1) * len).some((v) => v === seg1));
   check(emptyMislabelled.length === 0, `no empty slice is shown as a mask (${emptyMislabelled.map((c) => c.n).join(', ') || 'none'})`);
 

@@ -2,7 +2,8 @@
  * One cell per slice, in the viewer's slice order; click a cell to show that slice. Blue:
  * reference (drawn or corrected); red to green: the review's confidence (doubtful slices are
  * below the middle, and marked orange above the cell); dark: no tissue (an empty slice is
- * never coloured as a confident mask); hatched: not reached yet.
+ * never coloured as a confident mask); hatched: not reached yet. A light bar under a cell marks
+ * the slice the viewer shows.
  */
 import React from 'react';
 import { REASON_WORDS } from '../engine/review/slice-review';
@@ -20,7 +21,7 @@ function look(cell: StripCell): { background: string; title: string } {
 
 const isDoubtful = (c: StripCell) => (c.kind === 'mask' || c.kind === 'empty') && Boolean(c.doubtful);
 
-export function ReviewStrip({ cells, sliceNumbers, current, onPick }: { cells: readonly StripCell[]; sliceNumbers: readonly number[]; current?: number; onPick?: (k: number) => void }) {
+export function ReviewStrip({ cells, sliceNumbers, current, shown, onPick }: { cells: readonly StripCell[]; sliceNumbers: readonly number[]; current?: number; shown?: number; onPick?: (k: number) => void }) {
   if (!cells.length) return null;
   const order = cells.map((_, k) => k).sort((a, b) => (sliceNumbers[a] ?? a) - (sliceNumbers[b] ?? b));
   return (
@@ -36,9 +37,10 @@ export function ReviewStrip({ cells, sliceNumbers, current, onPick }: { cells: r
             data-slice={n}
             data-kind={cells[k].kind}
             data-doubtful={isDoubtful(cells[k]) ? 'true' : undefined}
+            data-shown={shown === k ? 'true' : undefined}
             title={`slice ${n}: ${title}`}
             onClick={onPick ? () => onPick(k) : undefined}
-            style={{ flex: 1, background, marginRight: 1, cursor: onPick ? 'pointer' : 'default', outline: current === k ? `2px solid ${colors.text}` : undefined, border: cells[k].kind === 'empty' ? '1px solid #2e3566' : undefined, borderTop: isDoubtful(cells[k]) ? `3px solid ${colors.doubt}` : undefined }}
+            style={{ flex: 1, background, marginRight: 1, cursor: onPick ? 'pointer' : 'default', outline: current === k ? `2px solid ${colors.text}` : undefined, border: cells[k].kind === 'empty' ? '1px solid #2e3566' : undefined, borderTop: isDoubtful(cells[k]) ? `3px solid ${colors.doubt}` : undefined, boxShadow: shown === k ? `inset 0 -4px 0 ${colors.text}` : undefined }}
           />
         );
       })}

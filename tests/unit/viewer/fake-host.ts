@@ -213,7 +213,15 @@ export class FakeHost implements ViewerHost {
       },
       activeSegmentationId: () => host.active,
       setActiveSegmentation: (id) => (host.active = id),
-      showSlice: (k) => (host.shown = k),
+      showSlice: (k) => {
+        host.shown = k;
+        for (const fn of host.shownWatchers) fn(k);
+      },
+      watchShownSlice: (fn) => {
+        host.shownWatchers.push(fn);
+        fn(host.shown);
+        return () => (host.shownWatchers = host.shownWatchers.filter((x) => x !== fn));
+      },
       stopEditing: () => (host.tool = 'view'),
       describe: () => host.seriesInfo,
       watchAnyEdit: (fn) => {
@@ -225,6 +233,7 @@ export class FakeHost implements ViewerHost {
     };
   }
   shown?: number;
+  shownWatchers: ((k: number | undefined) => void)[] = [];
   segmentationExists(id: string): boolean {
     return this.segmentations.has(id);
   }

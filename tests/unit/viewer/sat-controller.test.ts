@@ -101,11 +101,12 @@ describe('SatController: a run', () => {
     expect(ctl.state.notice?.text).toMatch(/^Done in 0\.5 s\. Liver: 80 voxels on 5 slices\.$/);
   });
 
-  it('a strip cell shows its slice', async () => {
+  it('a strip cell shows its slice, and the strip marks the slice on show', async () => {
     const { host, ctl } = setup();
     await ctl.run();
     ctl.showSlice(7);
     expect(host.shown).toBe(7);
+    expect(ctl.state.shownSlice).toBe(7);
   });
 });
 

@@ -76,6 +76,8 @@ export interface SatState {
   /** The result on show (also kept while a later run is busy, or after it failed or was cancelled). */
   result?: ResultView;
   notice?: { text: string; kind: 'info' | 'error' };
+  /** The slice (k) the viewer shows, marked on the strip. */
+  shownSlice?: number;
   exporting?: ExportState;
 }
 

@@ -83,7 +83,7 @@ export class SatController {
       const pixels = await series.loadImage((d, n) => this.stage(`Loading slice ${d} of ${n}`));
       this.checkCancelled(attempt);
       await this.host.yieldToViewer();
-      if (!t) t = this.tracked = created = await createTracked(series, drawing, labels, len * depth);
+      if (!t) t = this.tracked = created = await createTracked(series, drawing, labels, len * depth, (k) => this.stateStore.set({ shownSlice: k }));
       for (const l of labels) {
         // The viewer gives every new segment its default colour (the drawing's red too): colour each once, then leave the user's choice.
         const color = t.coloured.has(l.value) ? undefined : resultColor(drawing, l.value);

@@ -26,11 +26,12 @@ export interface Tracked {
   names: Map<number, TissueName>;
   /** Segments the tool has coloured (once each: a colour the user picks later stays). */
   coloured: Set<number>;
+  /** Stops watching the user's edits and the slice on show. */
   unwatch: () => void;
 }
 
 /** A new result segmentation for the drawing, watched for the user's edits. */
-export async function createTracked(series: SeriesHandle, drawing: DrawingInfo, labels: LabelView[], voxels: number): Promise<Tracked> {
+export async function createTracked(series: SeriesHandle, drawing: DrawingInfo, labels: LabelView[], voxels: number, onShown?: (k: number | undefined) => void): Promise<Tracked> {
   const labelmap = await series.createResult(
     `SAT: ${drawing.label}`,
     labels.map((l) => ({ index: l.value, label: resultSegmentName(l), color: resultColor(drawing, l.value) })),
@@ -47,7 +48,12 @@ export async function createTracked(series: SeriesHandle, drawing: DrawingInfo, 
     coloured: new Set(),
     unwatch: () => undefined,
   };
-  t.unwatch = series.watchEdits(labelmap.segmentationId, (slices) => markDirty(t, slices));
+  const unwatchEdits = series.watchEdits(labelmap.segmentationId, (slices) => markDirty(t, slices));
+  const unwatchShown = onShown ? series.watchShownSlice(onShown) : () => undefined;
+  t.unwatch = () => {
+    unwatchEdits();
+    unwatchShown();
+  };
   return t;
 }
 

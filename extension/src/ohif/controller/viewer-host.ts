@@ -61,6 +61,8 @@ export interface SeriesHandle {
   activeSegmentationId(): string | undefined;
   setActiveSegmentation(segmentationId: string): void;
   showSlice(k: number): void;
+  /** Calls back with the slice (k) on show now and whenever the viewer pages to another one. */
+  watchShownSlice(onShown: (k: number | undefined) => void): () => void;
   /** Leaves editing tools (brush, eraser…) for a viewing one, so a click does not paint. */
   stopEditing(): void;
   /** Series description and date (series, else study; DICOM DA), for file names. Never patient data. */

@@ -11,7 +11,7 @@ import { watchAnySegmentationEdit, watchSegmentationEdits } from './edits';
 import { describeSeries, stopEditing } from './editing-tools';
 import { startEngineWorker } from './engine-worker';
 import { findDrawing, readLabelmapVolume } from './labelmaps';
-import { showSeriesSlice } from './navigation';
+import { showSeriesSlice, watchShownSlice } from './navigation';
 import type { OhifManagers } from './ohif-types';
 import { forEachSliceYielding, yieldIfDue } from './main-thread';
 import { loadSeriesPixels } from './pixels';
@@ -62,6 +62,7 @@ function seriesHandle(ctx: HostContext, guard: WriteGuard): SeriesHandle {
       if (segmentationService.getSegmentation(id)) segmentationService.setActiveSegmentation(layout.viewportId, id);
     },
     showSlice: (k) => showSeriesSlice(ctx, layout, k),
+    watchShownSlice: (onShown) => watchShownSlice(ctx, layout, onShown),
     stopEditing: () => stopEditing(ctx, layout),
     describe: () => describeSeries(layout),
     watchAnyEdit: (onEdit) => watchAnySegmentationEdit(ctx, guard, onEdit),
