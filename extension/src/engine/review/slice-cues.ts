@@ -4,8 +4,8 @@
  * (slice-review.ts) turns them into a confidence; bench:confidence dumps them for calibration.
  */
 import { ImageVolume } from '../image/types';
-import { DrawingStats, drawingStats, measureSlice, SliceMeasure } from './slice-measures';
-import { distanceTransform2D } from '../imaging/distance';
+import { DrawingStats, drawingStats, measureSlice, parentOf, SliceMeasure } from './slice-measures';
+import { distanceOutsideNear } from '../imaging/distance';
 
 export interface PaintedCues {
   kind: 'painted';
@@ -94,8 +94,8 @@ function regrowthOf(k: number, m: SliceMeasure, measures: Map<number, SliceMeasu
 
 /**
  * The cues of one result, built in steps so a viewer can give its main thread back between
- * slices: the constructor takes the drawing's statistics, measure(k) does one painted slice
- * (the costly part), finish() the rest.
+ * them: the constructor takes the drawing's statistics, prepare() what compares slices with
+ * the drawing's footprint, measure(k) one painted slice (the costly part), finish() the rest.
  */
 export class CueBuilder {
   /** The painted slices, each to be measured once. */
@@ -103,30 +103,48 @@ export class CueBuilder {
   private readonly drawnSlices: number[];
   private readonly stats?: DrawingStats;
   private readonly measures = new Map<number, SliceMeasure>();
+  private readonly drift = new Map<number, number>();
+  private far?: Uint8Array;
+  private perRef = new Map<number, DrawingStats>();
 
-  constructor(private readonly image: ImageVolume, private readonly drawn: ArrayLike<number>, private readonly result: ArrayLike<number>) {
+  /** known: the drawn and painted slices when the caller has them already (saves two passes over the volume). */
+  constructor(private readonly image: ImageVolume, private readonly drawn: ArrayLike<number>, private readonly result: ArrayLike<number>, known?: { drawn: number[]; painted: number[] }) {
     const [w, h, depth] = image.dims;
-    this.drawnSlices = paintedSlices(drawn, w * h, depth);
-    this.painted = this.drawnSlices.length ? paintedSlices(result, w * h, depth) : [];
+    this.drawnSlices = known?.drawn ?? paintedSlices(drawn, w * h, depth);
+    this.painted = !this.drawnSlices.length ? [] : known?.painted ?? paintedSlices(result, w * h, depth);
     if (this.drawnSlices.length) this.stats = drawingStats(image, drawn, this.drawnSlices);
   }
 
+  private get diameterMm(): number {
+    return 2 * Math.sqrt(((this.stats?.area ?? 0) * this.image.spacing[0] * this.image.spacing[1]) / Math.PI);
+  }
+
+  prepare(): void {
+    const { image, drawn, drawnSlices } = this;
+    if (!this.stats || this.far) return;
+    this.far = farFromDrawing(drawn, drawnSlices, image.dims[0], image.dims[1], image.spacing, this.diameterMm / 2);
+    this.perRef = new Map(drawnSlices.length > 1 ? drawnSlices.map((k) => [k, drawingStats(image, drawn, [k], false)]) : []);
+  }
+
   measure(k: number): void {
-    if (this.stats) this.measures.set(k, measureSlice(this.image, this.result, k, this.drawnSlices, this.stats));
+    if (!this.stats) return;
+    this.prepare();
+    const m = measureSlice(this.image, this.result, k, this.drawnSlices, this.stats);
+    this.measures.set(k, m);
+    this.drift.set(k, m.voxels ? countWhere(this.result, k, this.image.dims[0] * this.image.dims[1], this.far!) / m.voxels : 0);
   }
 
   finish(): SliceCues[] {
     const { image, drawn, result, drawnSlices, measures, painted } = this;
     const stats = this.stats;
     if (!stats) return [];
-    const [w, h, depth] = image.dims;
-    const len = w * h;
+    const depth = image.dims[2];
     for (const k of painted) if (!measures.has(k)) this.measure(k);
-    const perRef = new Map(drawnSlices.map((k) => [k, drawingStats(image, drawn, [k])]));
+    this.prepare();
+    const perRef = this.perRef;
     const drawnSet = new Set(drawnSlices);
     const largest = Math.max(1, ...[...measures.values()].map((m) => m.voxels));
-    const diameterMm = 2 * Math.sqrt((stats.area * image.spacing[0] * image.spacing[1]) / Math.PI);
-    const far = farFromDrawing(drawn, drawnSlices, w, h, image.spacing, diameterMm / 2);
+    const diameterMm = this.diameterMm;
     const painted1 = painted.map((k): PaintedCues => {
       const m = measures.get(k)!;
       const below = drawnSlices.filter((d) => d < k).pop();
@@ -147,7 +165,7 @@ export class CueBuilder {
         relativeDistance: (Math.min(...drawnSlices.map((d) => Math.abs(d - k))) * image.spacing[2]) / Math.max(1e-6, diameterMm),
         pathParentDice: 1,
         pathAreaRatio: 1,
-        drift: m.voxels ? countWhere(result, k, len, far) / m.voxels : 0,
+        drift: this.drift.get(k) ?? 0,
         growth: m.voxels / Math.max(1, stats.area),
       };
     });
@@ -167,8 +185,8 @@ export class CueBuilder {
       if (k < depth - 1 && !on.has(k + 1)) ends.add(k + 1);
     }
     for (const e of ends) {
-      const m = measureSlice(image, result, e, drawnSlices, stats);
-      const last = m.parent !== undefined && on.has(m.parent) ? m.parent : on.has(e - 1) ? e - 1 : e + 1;
+      const parent = parentOf(e, drawnSlices);
+      const last = parent !== undefined && on.has(parent) ? parent : on.has(e - 1) ? e - 1 : e + 1;
       out.push({ kind: 'end', slice: e, voxels: 0, endArea: (measures.get(last)?.voxels ?? 0) / largest, endAlike: footprintAlike(image, result, e, last, stats), lastEvidence: measures.get(last)?.evidence ?? 0 });
     }
     return out.sort((a, b) => a.slice - b.slice);
@@ -177,6 +195,7 @@ export class CueBuilder {
 
 export function sliceCues(image: ImageVolume, drawn: ArrayLike<number>, result: ArrayLike<number>): SliceCues[] {
   const b = new CueBuilder(image, drawn, result);
+  b.prepare();
   for (const k of b.painted) b.measure(k);
   return b.finish();
 }
@@ -186,7 +205,7 @@ function farFromDrawing(drawn: ArrayLike<number>, drawnSlices: number[], w: numb
   const len = w * h;
   const foot = new Uint8Array(len);
   for (const k of drawnSlices) for (let i = 0; i < len; i++) if (drawn[k * len + i]) foot[i] = 1;
-  const d = distanceTransform2D(foot, 1, w, h, spacing[0], spacing[1]);
+  const d = distanceOutsideNear(foot, w, h, spacing[0], spacing[1], r); // Infinity beyond the box: far
   return Uint8Array.from(d, (v) => (v > r ? 1 : 0));
 }
 

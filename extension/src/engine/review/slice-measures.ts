@@ -4,7 +4,7 @@
  * absolute value, so the same measures hold for any structure and any modality.
  */
 import { ImageVolume } from '../image/types';
-import { distanceTransform2D } from '../imaging/distance';
+import { distanceOutsideNear } from '../imaging/distance';
 
 /** The drawing's own statistics: the intensity range it covers and how alike its surroundings look. */
 export interface DrawingStats {
@@ -61,14 +61,16 @@ function fractionIn(image: ImageVolume, k: number, where: Uint8Array, lo: number
 }
 
 function ringOf(mask: Uint8Array, w: number, h: number, spacing: [number, number]): Uint8Array {
-  const d = distanceTransform2D(mask, 1, w, h, spacing[0], spacing[1]);
   const r = ringMm(spacing);
+  // Only the mask's neighbourhood: the cost follows the tissue's size, not the image's.
+  const d = distanceOutsideNear(mask, w, h, spacing[0], spacing[1], r);
   const ring = new Uint8Array(mask.length);
   for (let i = 0; i < mask.length; i++) ring[i] = !mask[i] && d[i] <= r ? 1 : 0;
   return ring;
 }
 
-export function drawingStats(image: ImageVolume, drawn: ArrayLike<number>, drawnSlices: readonly number[]): DrawingStats {
+/** withRing false: the intensity range only (ringAlike 0), for comparing references with each other. */
+export function drawingStats(image: ImageVolume, drawn: ArrayLike<number>, drawnSlices: readonly number[], withRing = true): DrawingStats {
   const [w, h] = image.dims;
   const len = w * h;
   const spacing: [number, number] = [image.spacing[0], image.spacing[1]];
@@ -84,7 +86,7 @@ export function drawingStats(image: ImageVolume, drawn: ArrayLike<number>, drawn
   const hi = quantile(sorted, 0.95);
   let ringN = 0;
   let ringIn = 0;
-  for (const k of drawnSlices) {
+  for (const k of withRing ? drawnSlices : []) {
     const ring = ringOf(sliceOf(drawn, k, len), w, h, spacing);
     const f = fractionIn(image, k, ring, lo, hi);
     if (Number.isNaN(f)) continue;

@@ -35,7 +35,7 @@ export async function buildResultView(input: ResultViewInput): Promise<ResultVie
     if (present.length) for (let i = k * sliceLength; i < (k + 1) * sliceLength; i++) if (final[i]) voxels.set(final[i], (voxels.get(final[i]) ?? 0) + 1);
   });
   const confidence = new Map(input.engine.perLabel.map((p) => [p.label, p.sliceConfidence]));
-  const review = input.image ? await reviewLabels(input.image, final, plan, input.forEachSlice) : undefined;
+  const review = input.image ? await reviewLabels(input.image, final, plan, presence, input.forEachSlice) : undefined;
   const cells = stripCells({ presence, drawnSlices: plan.drawnSlices, correctedSlices: plan.correctedSlices, confidence, review });
   const ends = endSlices(presence, plan.labels);
   const counts = labels.map((l) => ({ value: l.value, voxels: voxels.get(l.value) ?? 0, slices: slices.get(l.value) ?? 0 }));
@@ -57,19 +57,25 @@ export async function buildResultView(input: ResultViewInput): Promise<ResultVie
  * The shared review (engine/review) of each label, its drawn and corrected slices as the
  * drawing: slice by slice, giving the viewer its main thread back between chunks.
  */
-async function reviewLabels(image: ImageVolume, final: Uint8Array, plan: ReferencePlan, forEachSlice: ResultViewInput['forEachSlice']): Promise<Map<number, SliceJudgement[]>> {
+async function reviewLabels(image: ImageVolume, final: Uint8Array, plan: ReferencePlan, presence: number[][], forEachSlice: ResultViewInput['forEachSlice']): Promise<Map<number, SliceJudgement[]>> {
   const out = new Map<number, SliceJudgement[]>();
   const len = image.dims[0] * image.dims[1];
   for (const v of plan.labels) {
     const drawn = new Uint8Array(final.length);
     const result = new Uint8Array(final.length);
+    const drawnSlices: number[] = [];
     await forEachSlice(image.dims[2], (k) => {
+      let any = false;
       for (let i = k * len; i < (k + 1) * len; i++) {
         drawn[i] = plan.mask[i] === v ? 1 : 0;
         result[i] = final[i] === v ? 1 : 0;
+        any ||= drawn[i] === 1;
       }
+      if (any) drawnSlices.push(k);
     });
-    const cues = new CueBuilder(image, drawn, result);
+    const painted = presence.map((p, k) => (p.includes(v) ? k : -1)).filter((k) => k >= 0);
+    const cues = new CueBuilder(image, drawn, result, { drawn: drawnSlices, painted });
+    await forEachSlice(1, () => cues.prepare());
     await forEachSlice(cues.painted.length, (i) => cues.measure(cues.painted[i]));
     out.set(v, judgeCues(cues.finish()));
   }
