@@ -5,7 +5,6 @@
  */
 import { ImageVolume } from '../image/types';
 import { DrawingStats, drawingStats, measureSlice, parentOf, SliceMeasure } from './slice-measures';
-import { distanceOutsideNear } from '../imaging/distance';
 
 export interface PaintedCues {
   kind: 'painted';
@@ -33,10 +32,6 @@ export interface PaintedCues {
   /** The weakest step on the way from the drawing to here: errors carry outward along a run. */
   pathParentDice: number;
   pathAreaRatio: number;
-  /** Fraction of the mask farther from the drawing's footprint than the drawing's own radius (drifted onto something else). */
-  drift: number;
-  /** Area / the drawing's area. */
-  growth: number;
 }
 
 export interface EndCues {
@@ -94,8 +89,8 @@ function regrowthOf(k: number, m: SliceMeasure, measures: Map<number, SliceMeasu
 
 /**
  * The cues of one result, built in steps so a viewer can give its main thread back between
- * them: the constructor takes the drawing's statistics, prepare() what compares slices with
- * the drawing's footprint, measure(k) one painted slice (the costly part), finish() the rest.
+ * them: the constructor takes the drawing's statistics, prepare() each drawn slice's own
+ * range, measure(k) one painted slice (the costly part), finish() the rest.
  */
 export class CueBuilder {
   /** The painted slices, each to be measured once. */
@@ -103,9 +98,8 @@ export class CueBuilder {
   private readonly drawnSlices: number[];
   private readonly stats?: DrawingStats;
   private readonly measures = new Map<number, SliceMeasure>();
-  private readonly drift = new Map<number, number>();
-  private far?: Uint8Array;
   private perRef = new Map<number, DrawingStats>();
+  private prepared = false;
 
   /** known: the drawn and painted slices when the caller has them already (saves two passes over the volume). */
   constructor(private readonly image: ImageVolume, private readonly drawn: ArrayLike<number>, private readonly result: ArrayLike<number>, known?: { drawn: number[]; painted: number[] }) {
@@ -121,17 +115,15 @@ export class CueBuilder {
 
   prepare(): void {
     const { image, drawn, drawnSlices } = this;
-    if (!this.stats || this.far) return;
-    this.far = farFromDrawing(drawn, drawnSlices, image.dims[0], image.dims[1], image.spacing, this.diameterMm / 2);
+    if (!this.stats || this.prepared) return;
+    this.prepared = true;
     this.perRef = new Map(drawnSlices.length > 1 ? drawnSlices.map((k) => [k, drawingStats(image, drawn, [k], false)]) : []);
   }
 
   measure(k: number): void {
     if (!this.stats) return;
     this.prepare();
-    const m = measureSlice(this.image, this.result, k, this.drawnSlices, this.stats);
-    this.measures.set(k, m);
-    this.drift.set(k, m.voxels ? countWhere(this.result, k, this.image.dims[0] * this.image.dims[1], this.far!) / m.voxels : 0);
+    this.measures.set(k, measureSlice(this.image, this.result, k, this.drawnSlices, this.stats));
   }
 
   finish(): SliceCues[] {
@@ -165,8 +157,6 @@ export class CueBuilder {
         relativeDistance: (Math.min(...drawnSlices.map((d) => Math.abs(d - k))) * image.spacing[2]) / Math.max(1e-6, diameterMm),
         pathParentDice: 1,
         pathAreaRatio: 1,
-        drift: this.drift.get(k) ?? 0,
-        growth: m.voxels / Math.max(1, stats.area),
       };
     });
     const byK = new Map(painted1.map((c) => [c.slice, c]));
@@ -198,21 +188,6 @@ export function sliceCues(image: ImageVolume, drawn: ArrayLike<number>, result: 
   b.prepare();
   for (const k of b.painted) b.measure(k);
   return b.finish();
-}
-
-/** In-plane pixels farther than r mm from every drawn pixel (of any drawn slice). */
-function farFromDrawing(drawn: ArrayLike<number>, drawnSlices: number[], w: number, h: number, spacing: ArrayLike<number>, r: number): Uint8Array {
-  const len = w * h;
-  const foot = new Uint8Array(len);
-  for (const k of drawnSlices) for (let i = 0; i < len; i++) if (drawn[k * len + i]) foot[i] = 1;
-  const d = distanceOutsideNear(foot, w, h, spacing[0], spacing[1], r); // Infinity beyond the box: far
-  return Uint8Array.from(d, (v) => (v > r ? 1 : 0));
-}
-
-function countWhere(result: ArrayLike<number>, k: number, len: number, where: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < len; i++) if (result[k * len + i] && where[i]) n++;
-  return n;
 }
 
 /** Fraction of slice e's pixels under slice `last`'s mask that lie in the drawing's range. */
