@@ -137,7 +137,7 @@ export class FakeWorker implements EngineWorker {
     if (this.script.hold) await new Promise<void>((r) => (this.release = r));
     if (this.script.fail) return this.emit({ type: 'error', name: 'InputError', message: this.script.fail });
     const geometry: Geometry = { dims: msg.image.dims, spacing: msg.image.spacing, origin: msg.image.origin, direction: msg.image.direction };
-    this.emit({ type: 'done', result: { labels: { ...geometry, data: labels }, perLabel, backend: { encoder: 'fake', segmenter: 'fake' }, seconds: 0.5 } });
+    this.emit({ type: 'done', result: { labels: { ...geometry, data: labels }, perLabel, backend: { encoder: 'fake', segmenter: 'fake' }, seconds: 0.5 }, image: msg.image.data });
   }
 }
 
