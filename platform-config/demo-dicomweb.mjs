@@ -69,7 +69,7 @@ export async function demoDicomweb(folder = defaultDemoFolder()) {
   const metadata = (st, se, list) => list.map((i) => ({ ...i.meta, '7FE00010': { vr: 'OW', BulkDataURI: `${pathOf(st, se, str(i.meta, '00080018'))}/frames/1` } }));
   const json = (res, body) => { res.writeHead(200, { 'Content-Type': 'application/dicom+json' }); res.end(JSON.stringify(body)); };
 
-  // parts: the decoded path segments below /dicom-web (the server's parseRequestPath).
+  // parts: the decoded path segments below /dicom-web, as the server's grammar accepted them.
   return (req, res, parts, search = '') => {
     const url = new URL(`http://x/${search}`);
     if (req.method === 'POST') {

@@ -11,7 +11,8 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appConfigJs } from './app-config.mjs';
 import { DEFAULT_STOW_MAX_BYTES, parseByteSize } from './server/byte-size.mjs';
-import { checkDicomwebRequest, createDicomwebProxy } from './server/dicomweb-proxy.mjs';
+import { parseDicomwebRequest, splitDicomwebTarget } from './server/dicomweb-grammar.mjs';
+import { createDicomwebProxy } from './server/dicomweb-proxy.mjs';
 import { HttpError, sendText } from './server/http-error.mjs';
 import { parseRequestPath } from './server/request-path.mjs';
 import { contentSecurityPolicy, inlineScriptHashes, setSecurityHeaders } from './server/security-headers.mjs';
@@ -71,16 +72,24 @@ export function createServer({
     sendText(res, 404, missing);
   }
 
+  /** /dicom-web…: the grammar decides what passes (PACS and demo alike); OPTIONS is answered here. */
+  function serveDicomweb(req, res, { rawPath, rawQuery }) {
+    const dw = parseDicomwebRequest(req.method, rawPath, rawQuery);
+    if (!dw.ok) throw new HttpError(dw.status, dw.reason, dw.allow ? { Allow: dw.allow.join(', ') } : {});
+    if (req.method === 'OPTIONS') { res.writeHead(204, { Allow: dw.allow.join(', '), 'Cache-Control': 'no-store' }); return res.end(); }
+    if (proxy) return proxy(req, res, dw);
+    if (demo) return demo(req, res, dw.segments, dw.query ? `?${dw.query}` : '');
+    return sendText(res, 404, 'Not found: no PACS is configured (SAT_DICOMWEB_URL).');
+  }
+
   async function route(req, res) {
-    const { segments, search } = parseRequestPath(req.url);
+    const dw = splitDicomwebTarget(req.url);
+    if (dw) return serveDicomweb(req, res, dw);
+    const { segments } = parseRequestPath(req.url);
     const [first, ...rest] = segments;
+    // Another spelling of the root (//dicom-web, /dicom%2Dweb): refused, never routed.
+    if (first === 'dicom-web') throw new HttpError(400, 'Bad request: the DICOMweb root is /dicom-web, spelled plainly.');
     if (onCspViolation && '/' + segments.join('/') === CSP_REPORT_PATH && req.method === 'POST') return receiveReport(req, res, onCspViolation);
-    if (first === 'dicom-web') {
-      if (proxy) return proxy(req, res, rest, search);
-      checkDicomwebRequest(req.method, rest);
-      if (demo) return demo(req, res, rest, search);
-      return sendText(res, 404, 'Not found: no PACS is configured (SAT_DICOMWEB_URL).');
-    }
     if (segments.length === 1 && first === 'app-config.js') {
       assertStaticMethod(req.method);
       res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });

@@ -39,6 +39,10 @@ function parseArgs(argv) {
     else fail(`one folder only (got ${opt.folder} and ${a}). ${USAGE}`);
   }
   if (!opt.folder) fail(USAGE);
+  // npm runs scripts from the project folder; paths mean what they meant where the user typed them.
+  const here = process.env.INIT_CWD || process.cwd();
+  opt.folder = resolve(here, opt.folder);
+  if (opt.copyTo) opt.copyTo = resolve(here, opt.copyTo);
   if (opt.copyTo && !opt.fillUids) fail('--copy-to writes the copies made by --fill-uids: add --fill-uids.');
   if (opt.noStore && !opt.copyTo) fail('--no-store keeps the copies only: add --fill-uids --copy-to NEW_FOLDER.');
   return opt;

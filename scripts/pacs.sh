@@ -50,7 +50,8 @@ case "${1:-}" in
       PID="$(cat "$DIR/orthanc.pid")"; kill "$PID" 2>/dev/null || true
       for _ in $(seq 1 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
       rm -f "$DIR/orthanc.pid" "$DIR/port"
-    fi ;;
+      echo "pacs: stopped (its studies stay in $DIR/storage)" >&2
+    else echo "pacs: not running" >&2; fi ;;
   status)
     if ours && answers; then echo "$URL/dicom-web"; else echo "not running"; exit 1; fi ;;
   *) echo "usage: scripts/pacs.sh start|stop|status" >&2; exit 2 ;;

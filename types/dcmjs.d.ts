@@ -7,6 +7,8 @@ declare module 'dcmjs' {
     DicomMetaDictionary: {
       naturalizeDataset(dict: Record<string, unknown>): Record<string, unknown>;
       denaturalizeDataset(ds: Record<string, unknown>): Record<string, unknown>;
+      /** Keyword → dictionary entry, e.g. PatientName → { tag: "(0010,0010)", vr: "PN" }. */
+      nameMap: Record<string, { tag: string; vr: string } | undefined>;
       uid(): string;
     };
     DicomDict: new (meta: Record<string, unknown>) => { dict: Record<string, unknown>; write(options?: Record<string, unknown>): ArrayBuffer };

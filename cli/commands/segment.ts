@@ -14,6 +14,8 @@ import { readSegmentsSpec, describeLabels, SegmentsSpec } from '../io/segments-f
 import { resolveBackends, BACKEND_CHOICES } from './backend-choice';
 import { encodeSegOutput, isSegPath } from './segment-seg-output';
 import { previewPng, referenceSlices } from '../preview/preview-png';
+import { requireSeriesUids } from '../io/series-uids';
+import { referenceCoverage, refuseNothingToSegment, refuseUnchangedResult, coverageNotes, LabelCoverage } from './reference-coverage';
 
 const USAGE = `Usage: sat segment --image P --reference-mask M [--reference-image R]... [--label N]...
                    [--out O] [--segments F] [--preview overlay.png] [--backend B] [--json]
@@ -98,6 +100,7 @@ export const segmentCommand: Command = {
     const image = target.image;
     const is2D = image.dims[2] === 1;
     if (out && isSegPath(out) && !target.dicom) throw new UsageError(`--out ${path.basename(out)}: a DICOM Segmentation needs a DICOM series as --image; write .nii.gz or .png instead.`);
+    if (out && isSegPath(out)) requireSeriesUids(target.dicom!.instances, imagePath); // before the run, not after it
     if (out && /\.png$/i.test(out) && !is2D) throw new UsageError(`--out ${path.basename(out)}: PNG holds one 2D image but the input is a volume; use .nii.gz.`);
 
     const onProgress = progressPrinter(json);
@@ -106,6 +109,7 @@ export const segmentCommand: Command = {
     let result: SegmentationResult;
     let refSlices: { k: number; voxels: number }[] = [];
     let referenceMask: LabelVolume | undefined;
+    let coverage: LabelCoverage[] = [];
     if (refImagePaths.length === 0) {
       if (is2D) throw new UsageError('for a 2D image, give another annotated image with --reference-image and its mask with --reference-mask.');
       let mask = await loadLabelMap(maskPaths[0]);
@@ -118,7 +122,10 @@ export const segmentCommand: Command = {
       checkDescribed(segmentsSpec, out, labels.length ? labels : labelsPresent(mask));
       refSlices = referenceSlices(mask, labels);
       referenceMask = mask;
+      coverage = referenceCoverage(mask, labels.length ? labels : labelsPresent(mask));
+      refuseNothingToSegment(coverage, image.dims[2], path.basename(maskPaths[0]));
       result = await segmentVolume({ image, referenceMask: mask, labels, backends }, { onProgress, debug });
+      refuseUnchangedResult(coverage, new Map(result.perLabel.map((l) => [l.label, l.slices])), path.basename(maskPaths[0]));
     } else {
       const references: { image: typeof image; mask: LabelVolume }[] = [];
       for (let i = 0; i < refImagePaths.length; i++) {
@@ -133,6 +140,7 @@ export const segmentCommand: Command = {
     if (onProgress.used) process.stderr.write('\n');
 
     const notes: string[] = [...target.notes]; // what the reader assumed (e.g. a missing PixelSpacing)
+    const referenceNotes = coverageNotes(coverage);
     if (out) {
       if (isSegPath(out)) {
         const seg = encodeSegOutput(result, target.dicom!, segmentsSpec);
@@ -156,6 +164,7 @@ export const segmentCommand: Command = {
       seconds: +result.seconds.toFixed(2),
       backend: result.backend,
       referenceSlices: refSlices.map((r) => r.k),
+      reference: coverage.map((c) => ({ label: c.label, slices: c.slices.length, firstSlice: c.slices[0] ?? null, lastSlice: c.slices.length ? c.slices[c.slices.length - 1] : null })),
       labels: result.perLabel.map((l) => ({
         label: l.label,
         voxels: l.voxels,
@@ -178,6 +187,7 @@ export const segmentCommand: Command = {
             doubtfulNote(l.perSlice) +
             '\n',
         );
+      for (const n of referenceNotes) process.stdout.write(`  reference: ${n}\n`);
       if (preview) process.stdout.write(`  preview → ${preview} (slices ${previewSlices.join(', ')}${refSlices.length ? `; reference ${refSlices.map((r) => r.k).join(', ')}` : ''})\n`);
       if (!out && !preview) process.stdout.write('  (no --out given: nothing written)\n');
     }

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Command } from './command';
 import { one, flag, noPositionals } from '../args';
 import { UsageError } from '../errors';
+import { requireSeriesUids } from '../io/series-uids';
 import { loadSeriesGeometry, loadLabelMap, resampleLabelsToGrid, PendingOutputs } from '../io';
 import { readSegmentsSpec, describeLabels, ALGORITHM_TYPES } from '../io/segments-file';
 import { sameGrid, labelsPresent, describeGrid } from '../../extension/src/engine';
@@ -54,6 +55,7 @@ export const toSegCommand: Command = {
     const inputs = [seriesDir, labelsPath, ...(spec.kind === 'file' ? [segmentsArg!] : [])];
     const outputs = PendingOutputs.reserve([{ path: out, option: '--out' }], inputs);
     const series = await loadSeriesGeometry(seriesDir);
+    requireSeriesUids(series.instances, seriesDir);
     let labels = await loadLabelMap(labelsPath);
     if (!sameGrid(labels, series.grid)) {
       const r = resampleLabelsToGrid(labels, series.grid);

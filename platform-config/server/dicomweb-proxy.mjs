@@ -1,31 +1,18 @@
-// /dicom-web/* forwarded to the configured PACS, and nothing else of it: only the DICOMweb
-// resources (studies, series, instances), only their methods (GET/HEAD; POST = STOW-RS on
-// /studies[/{uid}]), a size limit on uploads, a fixed set of request headers, and never the
-// upstream's cookies or its own security headers.
+// /dicom-web/* forwarded to the configured PACS: only requests the grammar accepted
+// (dicomweb-grammar.mjs), sent as the grammar's canonical path and re-encoded query, with a
+// size limit on uploads, a fixed set of request headers, never the upstream's cookies or its
+// own security headers; BulkDataURIs in metadata rewritten to come back through here.
+import { rewriteBulkDataUris } from './bulkdata-uris.mjs';
 import { HttpError, sendText } from './http-error.mjs';
 import { SECURITY_HEADER_NAMES } from './security-headers.mjs';
-import { upstreamUrl } from './upstream.mjs';
-
-const RESOURCES = new Set(['studies', 'series', 'instances']);
+import { grammarUrl } from './upstream.mjs';
 
 /** How long a refused upload may go on being sent (and dropped) before the server answers and closes. */
 const REFUSED_UPLOAD_GRACE_MS = 2000;
-
-/**
- * Throws the answer for a request that is not a DICOMweb request (404) or not its method (405).
- * Applies to the PACS and to the built-in demo study alike.
- * @param {string | undefined} method
- * @param {string[]} segments  below /dicom-web
- */
-export function checkDicomwebRequest(method, segments) {
-  if (!segments.length || !RESOURCES.has(segments[0])) {
-    throw new HttpError(404, 'Not found: the DICOMweb proxy serves /dicom-web/studies, /dicom-web/series and /dicom-web/instances only.');
-  }
-  const allowed = segments[0] === 'studies' && segments.length <= 2 ? ['GET', 'HEAD', 'POST'] : ['GET', 'HEAD'];
-  if (!allowed.includes(method ?? '')) {
-    throw new HttpError(405, `Method not allowed: ${allowed.join(', ')} only here (DICOMweb QIDO/WADO${allowed.includes('POST') ? ', STOW' : ''}).`, { Allow: allowed.join(', ') });
-  }
-}
+/** No answer from the PACS for this long: the request is dropped (a 502 if nothing was sent yet). */
+const UPSTREAM_TIMEOUT_MS = 300_000;
+/** Largest metadata answer read whole to rewrite its BulkDataURIs. */
+const MAX_METADATA_BYTES = 256 * 2 ** 20;
 
 const REQUEST_HEADERS = [
   'accept', 'accept-encoding', 'accept-language', 'authorization', 'content-type', 'content-length',
@@ -54,27 +41,61 @@ function responseHeaders(h) {
 }
 
 /**
+ * Answers a metadata response with its BulkDataURIs rewritten to come through this server.
+ * @param {import('node:http').IncomingMessage} ur
+ * @param {import('node:http').ServerResponse} res
+ * @param {import('./upstream.mjs').Upstream} upstream
+ */
+function sendRewrittenMetadata(ur, res, upstream) {
+  /** @type {Buffer[]} */
+  const chunks = [];
+  let size = 0;
+  ur.on('data', (/** @type {Buffer} */ c) => {
+    size += c.length;
+    if (size <= MAX_METADATA_BYTES) { chunks.push(c); return; }
+    ur.destroy();
+    sendText(res, 502, `The PACS's metadata answer is larger than ${MAX_METADATA_BYTES} bytes; not passed on.`);
+  });
+  ur.on('error', () => res.destroy());
+  ur.on('end', () => {
+    let json;
+    try { json = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { return sendText(res, 502, "The PACS's metadata answer is not JSON."); }
+    rewriteBulkDataUris(json, upstream);
+    const body = Buffer.from(JSON.stringify(json));
+    res.writeHead(ur.statusCode || 502, { ...responseHeaders(ur.headers), 'content-length': String(body.length) });
+    res.end(body);
+  });
+}
+
+/** A JSON metadata answer, uncompressed: the one kind whose BulkDataURIs are rewritten. */
+const rewritable = (/** @type {import('./dicomweb-grammar.mjs').DicomwebRequest} */ dw, /** @type {import('node:http').IncomingMessage} */ ur, /** @type {string | undefined} */ method) =>
+  method === 'GET' && dw.resource === 'metadata' && ur.statusCode === 200
+  && /json/i.test(String(ur.headers['content-type'] ?? '')) && !ur.headers['content-encoding'];
+
+/**
  * @param {{ upstream: import('./upstream.mjs').Upstream, maxBodyBytes: number }} opt
- * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, segments: string[], search: string) => void}
+ * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, dw: import('./dicomweb-grammar.mjs').DicomwebRequest) => void}
  */
 export function createDicomwebProxy({ upstream, maxBodyBytes }) {
   const tooLarge = `Payload too large: uploads through this server are limited to ${maxBodyBytes} bytes (SAT_STOW_MAX_BYTES).`;
-  return (req, res, segments, search) => {
-    checkDicomwebRequest(req.method, segments);
-    const target = upstreamUrl(upstream, segments, search);
+  return (req, res, dw) => {
+    const target = grammarUrl(upstream, dw.path, dw.query);
     const withBody = req.method === 'POST';
     if (withBody && Number(req.headers['content-length'] ?? 0) > maxBodyBytes) throw new HttpError(413, tooLarge, { Connection: 'close' });
     const headers = requestHeaders(req.headers);
     if (!withBody) { delete headers['content-length']; }
+    // Metadata is read whole to rewrite its BulkDataURIs: ask for it uncompressed.
+    if (dw.resource === 'metadata') delete headers['accept-encoding'];
     let refused = false;
     /** @param {boolean} mayRetry */
     const send = (mayRetry) => {
       const up = upstream.request(target, { method: req.method, headers }, (ur) => {
+        if (rewritable(dw, ur, req.method)) return sendRewrittenMetadata(ur, res, upstream);
         res.writeHead(ur.statusCode || 502, responseHeaders(ur.headers));
         ur.on('error', () => res.destroy());
         ur.pipe(res);
       });
-      up.setTimeout(300_000, () => up.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+      up.setTimeout(UPSTREAM_TIMEOUT_MS, () => up.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
       up.on('error', (e) => {
         if (refused) return;
         const c = /** @type {{ code?: string }} */ (e).code || e.message;

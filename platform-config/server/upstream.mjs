@@ -1,5 +1,5 @@
 // The configured DICOMweb PACS (SAT_DICOMWEB_URL): its origin and root path, fixed at start.
-// Every upstream URL is made from that origin and root plus validated, re-encoded segments,
+// Every upstream URL is made from that origin and root plus the grammar's canonical path and query,
 // so nothing in a request can change the host or leave the root. http and https alike;
 // SAT_DICOMWEB_CA adds a PEM CA bundle to the trusted roots (for a PACS with a private CA).
 import { readFileSync } from 'node:fs';
@@ -54,8 +54,9 @@ function readCa(file) {
 const LITERAL = /%(21|24|26|27|28|29|2A|2B|2C|3A|3B|3D|40)/g;
 
 /**
+ * A URL under the root from trusted segments (npm run import builds its own requests).
  * @param {Upstream} up
- * @param {string[]} segments  decoded segments under the DICOMweb root (parseRequestPath)
+ * @param {string[]} segments  decoded segments under the DICOMweb root
  * @param {string} search      raw query ('' or '?...')
  * @returns {URL}
  */
@@ -63,7 +64,23 @@ export function upstreamUrl(up, segments, search) {
   const target = new URL(up.origin);
   target.pathname = `${up.rootPath}/${segments.map((s) => encodeURIComponent(s).replace(LITERAL, (m) => decodeURIComponent(m))).join('/')}`;
   target.search = search;
-  // Belt and braces: the construction above cannot do otherwise, and must never.
   if (target.origin !== up.origin || !target.pathname.startsWith(`${up.rootPath}/`)) throw new HttpError(400, 'Bad request: the path leaves the DICOMweb root.');
+  return target;
+}
+
+/**
+ * The URL of a request the grammar accepted: its canonical path and re-encoded query only.
+ * @param {Upstream} up
+ * @param {string} path   the grammar's path below the root ([0-9A-Za-z.,/] only)
+ * @param {string} query  the grammar's re-encoded query ('' or 'k=v&…')
+ * @returns {URL}
+ */
+export function grammarUrl(up, path, query) {
+  // Belt and braces: the grammar lets no other character through, and must never.
+  if (!/^[0-9A-Za-z.,]+(?:\/[0-9A-Za-z.,]+)*$/.test(path) || path.split('/').some((s) => s === '.' || s === '..')) throw new HttpError(400, 'Bad request: the path leaves the DICOMweb grammar.');
+  const target = new URL(up.origin);
+  target.pathname = `${up.rootPath}/${path}`;
+  target.search = query;
+  if (target.origin !== up.origin || target.pathname !== `${up.rootPath}/${path}`) throw new HttpError(400, 'Bad request: the path leaves the DICOMweb root.');
   return target;
 }

@@ -1,6 +1,9 @@
 /**
- * `npm run bench:seg`: time of the whole `sat to-seg` process for a 200-slice 512×512 CT
- * series with a 5-segment label map, median of several runs; and of the writer alone.
+ * `npm run bench:seg [-- --against REV]`: time of the whole `sat to-seg` process for a 200-slice
+ * 512×512 CT series with a 5-segment label map, median of several runs (SAT_BENCH_RUNS, 5);
+ * where that time goes (startup, reading the files, the label map, the writer, writing); with
+ * --against, the same runs of git revision REV (built in a temporary worktree), interleaved
+ * with ours so both see the same machine load.
  * The series is made once in a temporary folder: real CT (ct-abdomen-3mm) resampled to
  * 512×512×200 and stored as uncompressed DICOM; the labels are its liver, spleen, kidneys and
  * stomach.
@@ -13,7 +16,9 @@ import * as dcmjs from 'dcmjs';
 import { loadImage, loadLabelMap, saveLabelMap } from '../../cli/io';
 import { dataDir } from '../support/data-dir';
 import { writeBinarySeg, describeTotalSegmentatorLabel } from '../../extension/src/dicom-seg';
-import { readDicomSeries } from '../../extension/src/formats/dicom-series';
+import { readDicomSeries, readDicomSeriesGeometry } from '../../extension/src/formats/dicom-series';
+import { labelsPresent } from '../../extension/src/engine/labels';
+import { benchArgs } from './accuracy/structures';
 
 const W = 512, H = 512, D = 200;
 
@@ -68,22 +73,73 @@ async function makeSeries(dir: string): Promise<string> {
   return labelsPath;
 }
 
+/** `sat` of another git revision, built in a temporary worktree (removed afterwards). */
+function buildRevision(rev: string, into: string): string {
+  const root = path.join(__dirname, '..', '..', '..');
+  const git = (args: string[]) => {
+    const r = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr.trim()}`);
+    return r.stdout.trim();
+  };
+  const commit = git(['rev-parse', '--short', rev]);
+  git(['worktree', 'add', '--detach', into, commit]);
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(into, 'node_modules'));
+  const b = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: into, encoding: 'utf8' });
+  if (b.status !== 0) throw new Error(`building ${rev}: ${b.stdout}${b.stderr}`);
+  return commit;
+}
+
+function cpuMs(c0: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}
+
+/** Where the time of one to-seg goes, in this process (CPU ms per phase). */
+async function phases(dir: string, labelsPath: string): Promise<[string, number][]> {
+  const out: [string, number][] = [];
+  let c = process.cpuUsage();
+  const lap = (what: string) => { out.push([what, cpuMs(c)]); c = process.cpuUsage(); };
+  const files = fs.readdirSync(path.join(dir, 'series')).sort().map((f) => ({ name: f, bytes: new Uint8Array(fs.readFileSync(path.join(dir, 'series', f))) }));
+  lap('reading the 200 files');
+  const s = await readDicomSeriesGeometry(files);
+  lap('parsing their headers, the series geometry');
+  const labels = await loadLabelMap(labelsPath);
+  lap('the label map (gunzip, decode)');
+  labelsPresent(labels);
+  lap('finding the labels present');
+  const seg = writeBinarySeg({ source: s.instances, labels, segments: [1, 2, 3, 5, 6].map((l) => describeTotalSegmentatorLabel(l)!) });
+  lap('the SEG: frames, bits, header, per-frame groups');
+  fs.writeFileSync(path.join(dir, 'phase.dcm'), seg.bytes);
+  lap('writing the file');
+  return out;
+}
+
 async function main(): Promise<void> {
+  const { flag } = benchArgs(process.argv.slice(2), ['--against']);
+  const against = flag('--against');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sat-segbench-'));
+  const previousTree = path.join(dir, 'previous');
   try {
     const labelsPath = await makeSeries(dir);
-    const runs = +(process.env.SAT_BENCH_RUNS ?? 3);
+    const runs = +(process.env.SAT_BENCH_RUNS ?? 5);
     const sat = path.join(__dirname, '..', '..', '..', 'bin', 'sat.js');
-    const whole: number[] = [];
-    const wholeCpu: number[] = [];
+    const previousCommit = against ? buildRevision(against, previousTree) : undefined;
+    const variants = [{ name: 'this tree', sat, wall: [] as number[], cpu: [] as number[] }];
+    if (previousCommit) variants.push({ name: `${against} (${previousCommit})`, sat: path.join(previousTree, 'bin', 'sat.js'), wall: [], cpu: [] });
+    // one process start that is not timed: the first read of 200 files fills the page cache
+    spawnSync(process.execPath, [sat, 'to-seg', '--series', path.join(dir, 'series'), '--labels', labelsPath, '--out', path.join(dir, 'warm.dcm'), '--segments', 'totalsegmentator']);
     for (let r = 0; r < runs; r++) {
-      const c0 = childrenCpu();
-      const t0 = process.hrtime.bigint();
-      const p = spawnSync(process.execPath, [sat, 'to-seg', '--series', path.join(dir, 'series'), '--labels', labelsPath, '--out', path.join(dir, 'seg.dcm'), '--segments', 'totalsegmentator'], { encoding: 'utf8' });
-      whole.push(Number(process.hrtime.bigint() - t0) / 1e9);
-      wholeCpu.push(childrenCpu() - c0);
-      if (p.status !== 0) throw new Error(p.stderr);
-      if (r === 0) process.stdout.write(p.stdout);
+      for (const v of variants) {
+        const out = path.join(dir, `seg-${r}-${v === variants[0] ? 'new' : 'old'}.dcm`);
+        const c0 = childrenCpu();
+        const t0 = process.hrtime.bigint();
+        const p = spawnSync(process.execPath, [v.sat, 'to-seg', '--series', path.join(dir, 'series'), '--labels', labelsPath, '--out', out, '--segments', 'totalsegmentator'], { encoding: 'utf8' });
+        v.wall.push(Number(process.hrtime.bigint() - t0) / 1e9);
+        v.cpu.push(childrenCpu() - c0);
+        if (p.status !== 0) throw new Error(`${v.name}: ${p.stderr}`);
+        if (r === 0 && v === variants[0]) process.stdout.write(p.stdout);
+        fs.rmSync(out);
+      }
     }
     const s = await readDicomSeries(fs.readdirSync(path.join(dir, 'series')).map((f) => ({ name: f, bytes: new Uint8Array(fs.readFileSync(path.join(dir, 'series', f))) })));
     const labels = await loadLabelMap(labelsPath);
@@ -95,16 +151,20 @@ async function main(): Promise<void> {
       const t0 = process.hrtime.bigint();
       writeBinarySeg({ source: s.instances, labels, segments });
       gen.push(Number(process.hrtime.bigint() - t0) / 1e9);
-      const c = process.cpuUsage(c0);
-      genCpu.push((c.user + c.system) / 1e6);
+      genCpu.push(cpuMs(c0) / 1000);
     }
+    const split = await phases(dir, labelsPath);
     const load = os.loadavg()[0];
     const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
     console.log(`bench:seg — 200×512×512 CT series (uncompressed), 5 segments`);
-    console.log(`  whole \`sat to-seg\` process: ${med(whole).toFixed(2)} s median of ${runs} (${whole.map((x) => x.toFixed(2)).join(', ')}); CPU time ${med(wholeCpu).toFixed(2)} s median`);
-    console.log(`  SEG generation alone (writeBinarySeg): ${med(gen).toFixed(2)} s median of ${runs}; CPU time ${med(genCpu).toFixed(2)} s median`);
+    for (const v of variants)
+      console.log(`  whole \`sat to-seg\` process, ${v.name}: ${med(v.wall).toFixed(2)} s median of ${runs} (${v.wall.map((x) => x.toFixed(2)).join(', ')}); CPU time ${med(v.cpu).toFixed(2)} s median`);
+    console.log(`  SEG generation alone (writeBinarySeg), this tree: ${med(gen).toFixed(2)} s median of ${runs}; CPU time ${med(genCpu).toFixed(2)} s median`);
+    console.log(`  where the CPU time of one run goes (this tree, in-process, after Node's start):`);
+    for (const [what, ms] of split) console.log(`    ${what.padEnd(48)} ${ms.toFixed(0).padStart(5)} ms`);
     console.log(`  load average ${load.toFixed(1)} on ${os.cpus().length} cores${load > os.cpus().length * 0.75 ? ' — the machine is busy: wall times are inflated, CPU times are the better guide' : ''}`);
   } finally {
+    if (against && fs.existsSync(previousTree)) spawnSync('git', ['worktree', 'remove', '--force', previousTree], { cwd: path.join(__dirname, '..', '..', '..') });
     if (!process.env.SAT_BENCH_KEEP) fs.rmSync(dir, { recursive: true, force: true });
     else console.log(dir);
   }

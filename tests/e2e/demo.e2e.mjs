@@ -76,8 +76,8 @@ async function drawAndRun(page, origin) {
   const toPage = await startDrawing(page, k, 6);
   for (const fy of [0.44, 0.47, 0.5, 0.53]) await stroke(page, toPage, W * 0.42, W * 0.58, H * fy);
   await page.waitForTimeout(500);
-  const { st } = await runTool(page);
-  return { st, study, k };
+  const run = await runTool(page);
+  return { st: run.st, run, study, k };
 }
 
 try {
@@ -89,9 +89,18 @@ try {
   await csp.attach(page);
   await preparePage(page);
   page.on('pageerror', (e) => console.log('demo-e2e: page error:', e.message.slice(0, 300)));
-  const { st, k } = await drawAndRun(page, demoOrigin);
+  const { st, k, run: first } = await drawAndRun(page, demoOrigin);
   check(st.phase === 'review', `the run finishes (${st.phase}: ${st.notice?.text})`);
   check(await page.locator('[data-testid="sat-download"]').isDisabled(), 'Download waits for the tissue to be named');
+  // Runs start at once: the worker and its model lookup were ready before the press.
+  const again = await runTool(page);
+  check(again.st.phase === 'review', `a second run finishes (${again.st.phase}: ${again.st.notice?.text})`);
+  for (const [name, r] of [['first', first], ['second', again]]) {
+    step(`${name} run: press → first slice ${r.pressToFirstSliceMs} ms, → result ${r.pressToResultMs} ms; panel said "${r.st.notice?.text}"; stages: ${r.stages.join(' | ')}`);
+    check(!r.stages.includes('Looking for learned models…'), `the ${name} run does not wait for the model lookup (it was made when the mode opened)`);
+    const shown = Number(/Done in (\d+(?:\.\d)?) s/.exec(r.st.notice?.text ?? '')?.[1]);
+    check(Math.abs(shown * 1000 - r.pressToResultMs) <= 1000, `"Done in ${shown} s" is the time from the press (${r.pressToResultMs} ms measured in the page)`);
+  }
   await nameTissue(page, 'brain');
   // The pictures: a slice the tool segmented (not the drawn one), the panel docked, the strip.
   await page.evaluate((kk) => window.__sat.showSlice(kk), k - 2);

@@ -63,15 +63,38 @@ export async function stroke(page, toPage, i0, i1, j, steps = 4) {
   await page.mouse.up();
 }
 
-/** Press the toolbar button and wait until the run has settled; returns the state and the run's time window. */
+/**
+ * Press the toolbar button and wait until the run has settled; returns the state, the run's time
+ * window, and what the page itself saw (polled every 10 ms in the page): the time from the press
+ * to the first segmented slice and to the result, and every stage line the panel showed.
+ */
 export async function runTool(page, timeout = 600000) {
   const before = await page.evaluate(() => window.__sat.settledRuns());
+  await page.evaluate(() => {
+    const r = (window.__satRunWatch = { pressed: undefined, firstSlice: undefined, result: undefined, stages: [], stop: false });
+    document.addEventListener('click', (e) => { if (r.pressed === undefined && e.target.closest?.('[data-cy="SegmentAnyTissue"]')) r.pressed = performance.now(); }, { capture: true, once: false });
+    const tick = () => {
+      const st = window.__sat.state();
+      const stage = st.progress?.stage;
+      if (stage && r.stages[r.stages.length - 1] !== stage) r.stages.push(stage);
+      if (r.pressed !== undefined && r.firstSlice === undefined && (st.liveCells ?? []).some((c) => c.kind !== 'pending' && c.kind !== 'reference')) r.firstSlice = performance.now();
+      if (r.pressed !== undefined && r.result === undefined && st.phase === 'review') r.result = performance.now();
+      if (!r.stop) setTimeout(tick, 10);
+    };
+    tick();
+  });
   const t0 = await page.evaluate(() => performance.now());
   await page.locator('[data-cy="SegmentAnyTissue"]').first().click();
   await page.waitForFunction((n) => window.__sat.settledRuns() > n, before, { timeout, polling: 250 });
   const t1 = await page.evaluate(() => performance.now());
   const st = await page.evaluate(() => window.__sat.state());
-  return { st, window: [t0, t1] };
+  const seen = await page.evaluate(() => {
+    const r = window.__satRunWatch;
+    r.stop = true;
+    const since = (t) => (t === undefined || r.pressed === undefined ? undefined : Math.round(t - r.pressed));
+    return { pressToFirstSliceMs: since(r.firstSlice), pressToResultMs: since(r.result), stages: r.stages };
+  });
+  return { st, window: [t0, t1], ...seen };
 }
 
 /** The longest main-thread task (ms) inside the given time windows, and how many over 100 ms. */

@@ -45,7 +45,9 @@ const { resampleLabelsToGrid } = require(join(root, 'dist/extension/src/engine/i
 const { qido } = require(join(root, 'dist/extension/src/dicomweb/stow.js'));
 const { createServer } = await import(join(root, 'platform-config/server.mjs'));
 const { cspWatch } = await import(join(root, 'tests/e2e/csp-watch.mjs'));
+const { dicomwebWatch } = await import(join(root, 'tests/e2e/dicomweb-watch.mjs'));
 const csp = cspWatch();
+const dicomweb = dicomwebWatch(`http://127.0.0.1:${WEB_PORT}`);
 
 mkdirSync(ART, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'sat-e2e-'));
@@ -83,10 +85,12 @@ const rectOf = (page, sel) => page.locator(sel).first().boundingBox();
 try {
   step('starting a test Orthanc');
   execFileSync(join(root, 'scripts/pacs.sh'), ['start'], { env: pacsEnv, stdio: ['ignore', 'ignore', 'inherit'] });
-  const series = join(work, 'series');
-  // The test series has blank UIDs / SOP Class (anonymised); a PACS refuses that, so fill them in a temp copy.
-  const study = execFileSync('/usr/bin/python3', [join(root, 'tests/e2e/prepare_series.py'), join(dataDir, 'ct-abdomen-dicom/series'), series], { encoding: 'utf8' }).trim();
-  execFileSync('node', [join(root, 'scripts/import.mjs'), series], { env: { ...process.env, SAT_DICOMWEB_URL: PACS }, stdio: 'inherit' });
+  // The test series has blank UIDs (anonymised); a PACS refuses that, so it is stored as a user
+  // would: npm run import --fill-uids sends copies with UIDs (the source is not written).
+  execFileSync('node', [join(root, 'scripts/import.mjs'), join(dataDir, 'ct-abdomen-dicom/series'), '--fill-uids'], { env: { ...process.env, SAT_DICOMWEB_URL: PACS }, stdio: 'inherit' });
+  const studies = await (await fetch(`${PACS}/studies`)).json();
+  if (studies.length !== 1) throw new Error(`the test Orthanc holds ${studies.length} studies after the import; expected 1`);
+  const study = studies[0]['0020000D'].Value[0];
 
   server = createServer({ dicomweb: PACS, pacsName: 'Orthanc (e2e)', onCspViolation: csp.onCspViolation });
   await new Promise((r) => server.listen(WEB_PORT, '127.0.0.1', r));
@@ -94,6 +98,7 @@ try {
   browser = await launchBrowser(['--use-angle=swiftshader', '--enable-unsafe-swiftshader']);
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await csp.attach(page);
+  dicomweb.attach(page);
   await preparePage(page);
   page.on('pageerror', (e) => console.log('e2e: page error:', e.message.slice(0, 300)));
   page.on('console', (m) => { if (m.type() === 'error') console.log('e2e: console error:', m.text().slice(0, 300)); });
@@ -390,6 +395,9 @@ try {
   step(`main thread during the runs: ${lt.count} tasks of ≥ 50 ms, ${lt.over100.length} over 100 ms, the longest ${lt.longest.toFixed(0)} ms; the most time in one task with the tool's code on the stack ${lt.longestOurs.toFixed(0)} ms, in the tool's own functions ${lt.longestSelf.toFixed(0)} ms`);
   for (const t of lt.over100) step(`  task ${t.ms.toFixed(0)} ms: tool's code on the stack ${t.oursMs.toFixed(0)} ms, in its own functions ${t.selfMs.toFixed(0)} ms`);
   await page.waitForTimeout(1000); // reports of the last steps are posted asynchronously
+  const shapes = dicomweb.save(join(ART, 'e2e-dicomweb-requests.txt'));
+  step(`the viewer made ${dicomweb.seen.length} DICOMweb requests through the server, ${shapes.length} distinct shapes (tests/artifacts/e2e-dicomweb-requests.txt)`);
+  check(dicomweb.refused().length === 0, `the server's DICOMweb grammar refused none of the viewer's requests (${dicomweb.refused().slice(0, 5).map((x) => `${x.method} ${x.target} ${x.status}`).join('; ')})`);
   check(csp.violations.length === 0, `the Content-Security-Policy blocked nothing (${csp.violations.slice(0, 10).join('; ')})`);
   // Reported, not asserted: task lengths depend on the machine's load (the viewer's own redraws take hundreds of ms here).
   step(`tasks with over 100 ms in the tool's code: ${lt.oursOver100.map((t) => `${t.oursMs.toFixed(0)} of ${t.ms.toFixed(0)} ms`).join(', ') || 'none'}`);

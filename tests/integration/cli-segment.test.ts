@@ -4,6 +4,7 @@ import * as path from 'path';
 import { runSat } from '../support/run-cli';
 import { labelDice } from '../../extension/src/engine/imaging/morphology';
 import { describeWithData } from '../support/jest-data';
+import { copyWithValidUids } from '../support/uid-copy';
 import { loadImage, loadLabelMap, saveLabelMap } from '../../cli/io';
 import { writeNifti } from '../../extension/src/formats/nifti';
 import { LabelVolume, Mat3 } from '../../extension/src/engine/image/types';
@@ -71,6 +72,17 @@ describeWithData(['ct-abdomen-3mm/ct.nii.gz', 'ct-abdomen-3mm/labels.nii.gz'], '
     expect(dice((await loadLabelMap(out)).data, labels.data, 5)).toBeGreaterThan(0.88);
   });
 
+  it('a whole label map as the reference: says how many slices it used and that only slices beyond were segmented', async () => {
+    const full = path.join(tmp, 'kidney-full.nii.gz');
+    saveLabelMap(full, { ...labels, data: Uint8Array.from(labels.data, (v) => (v === 2 ? 2 : 0)) });
+    const r = await runSat(['segment', '--image', ct, '--reference-mask', full, '--json']);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.reference).toEqual([{ label: 2, slices: 19, firstSlice: 0, lastSlice: 18 }]);
+    const text = await runSat(['segment', '--image', ct, '--reference-mask', full]);
+    expect(text.stdout).toMatch(/reference: label 2 on 19 slices \(0–18\) used as given, every slice of its range: only slices beyond its ends were segmented/);
+  });
+
   describe('bad input: exit 2, one clear line, no output file', () => {
     const cases: [string, () => string[], RegExp][] = [
       ['missing image', () => ['--image', path.join(tmp, 'nope.nii.gz'), '--reference-mask', refPath], /image .*nope.nii.gz does not exist/],
@@ -79,6 +91,7 @@ describeWithData(['ct-abdomen-3mm/ct.nii.gz', 'ct-abdomen-3mm/labels.nii.gz'], '
       ['label not present', () => ['--image', ct, '--reference-mask', refPath, '--label', '7'], /label 7 is not in the reference mask \(labels present: 2, 5\)/],
       ['empty reference', () => ['--image', ct, '--reference-mask', writeEmpty()], /reference mask is empty/],
       ['mask off the image', () => ['--image', ct, '--reference-mask', writeFar()], /does not overlap the image/],
+      ['reference on every slice', () => ['--image', ct, '--reference-mask', writeEverySlice()], /annotates every slice of the series \(label 1 on 30 slices \(0–29\)\): nothing is left to segment.*sat reference/],
       ['unknown output type', () => ['--image', ct, '--reference-mask', refPath], /unknown output type/],
       ['unknown option', () => ['--image', ct, '--reference-mask', refPath, '--lable', '5'], /unknown option --lable/],
     ];
@@ -99,6 +112,14 @@ describeWithData(['ct-abdomen-3mm/ct.nii.gz', 'ct-abdomen-3mm/labels.nii.gz'], '
     function writeEmpty(): string {
       const p = path.join(tmp, 'empty.nii.gz');
       saveLabelMap(p, { ...labels, data: new Uint8Array(labels.data.length) });
+      return p;
+    }
+    function writeEverySlice(): string {
+      const p = path.join(tmp, 'every-slice.nii.gz');
+      const [w, h, d] = labels.dims;
+      const data = new Uint8Array(labels.data.length);
+      for (let k = 0; k < d; k++) for (let y = 40; y < 50; y++) for (let x = 40; x < 50; x++) data[k * w * h + y * w + x] = 1;
+      saveLabelMap(p, { ...labels, data });
       return p;
     }
     function writeFar(): string {
@@ -137,5 +158,25 @@ describeWithData(['ct-abdomen-3mm/ct.nii.gz', 'ct-abdomen-3mm/labels.nii.gz', 'c
     const { resampleLabelsToGrid } = await import('../../cli/io');
     const truth = resampleLabelsToGrid(await loadLabelMap(labDicom), img);
     expect(dice((await loadLabelMap(out)).data, truth.data, 5)).toBeGreaterThan(0.85);
+  });
+});
+
+describeWithData(['ct-abdomen-dicom/series', 'ct-abdomen-dicom/labels.nii.gz'], 'a series whose UIDs an anonymiser blanked', ([series, labelsPath]) => {
+  it('sat segment --out x.dcm refuses before the run and names the import command; that command makes a copy sat to-seg accepts', async () => {
+    const here = fs.mkdtempSync(path.join(tmp, 'uids-'));
+    const out = path.join(here, 'x.dcm');
+    const r = await runSat(['segment', '--image', series, '--reference-mask', labelsPath, '--out', out], { cwd: here });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/has no Study Instance UID and no Series Instance UID .*must reference them/);
+    const command = /npm run import -- "([^"]+)" --fill-uids --copy-to "([^"]+)" --no-store/.exec(r.stderr);
+    expect(command).not.toBeNull();
+    expect(command![1]).toBe(path.resolve(series));
+    expect(command![2]).toBe(path.join(fs.realpathSync(here), 'series-with-uids'));
+    expect(fs.readdirSync(here)).toEqual([]);
+    copyWithValidUids(command![1], command![2]);
+    const seg = path.join(here, 'labels.dcm');
+    const t = await runSat(['to-seg', '--series', command![2], '--labels', labelsPath, '--out', seg, '--segments', 'totalsegmentator']);
+    expect(t.stderr).toBe('');
+    expect(t.code).toBe(0);
   });
 });

@@ -1,7 +1,9 @@
 /** Runs the `sat` CLI in-process and captures what it prints. */
 import { main } from '../../cli/sat';
 
-export async function runSat(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runSat(args: string[], opts: { cwd?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const before = process.cwd();
+  if (opts.cwd) process.chdir(opts.cwd);
   let stdout = '';
   let stderr = '';
   const out = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
@@ -12,5 +14,6 @@ export async function runSat(args: string[]): Promise<{ code: number; stdout: st
   } finally {
     out.mockRestore();
     err.mockRestore();
+    process.chdir(before);
   }
 }

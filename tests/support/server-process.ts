@@ -1,6 +1,7 @@
 /** Starts the viewer server in a child process (tests/support/server-harness.mjs) and talks raw HTTP to it. */
 import { ChildProcess, spawn } from 'child_process';
 import * as http from 'http';
+import * as net from 'net';
 import * as path from 'path';
 
 export interface ServerProcess {
@@ -85,4 +86,23 @@ export function recordingServer(answer: (r: RecordedRequest, res: http.ServerRes
     seen,
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
   })));
+}
+
+/**
+ * Bytes written to the server as they are (for what an HTTP client library would refuse to
+ * send: raw non-ASCII, unknown methods, smuggling headers). Resolves with the status line of
+ * the answer, or '' when the server closed without one.
+ */
+export function rawBytes(port: number, data: Buffer | string, waitMs = 3000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let got = '';
+    const done = () => { clearTimeout(timer); sock.destroy(); resolve(got.split('\r\n')[0]); };
+    const timer = setTimeout(done, waitMs);
+    sock.on('connect', () => sock.write(data));
+    sock.on('data', (c) => { got += c.toString('latin1'); if (got.includes('\r\n\r\n')) done(); });
+    sock.on('end', done);
+    sock.on('close', done);
+    sock.on('error', (e) => (got ? done() : (e as NodeJS.ErrnoException).code === 'ECONNRESET' ? done() : reject(e)));
+  });
 }

@@ -19,6 +19,8 @@ const ORTHANC_DICOMWEB = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
 const PYTHON_MODULES: Partial<Record<Tool, string>> = { pydicom: 'pydicom', numpy: 'numpy', onnx: 'onnx', nibabel: 'nibabel', pillow: 'PIL' };
 
 const executable = (p: string) => { try { fs.accessSync(p, fs.constants.X_OK); return fs.statSync(p).isFile(); } catch { return false; } };
+/** A regular, non-empty file (a broken install or a file masked by /dev/null is not one). */
+const realFile = (p: string) => { try { const st = fs.statSync(p); return st.isFile() && st.size > 0; } catch { return false; } };
 const onPath = (...cmds: string[]) => spawnSync('sh', ['-c', cmds.map((c) => `command -v ${c}`).join(' && ')], { stdio: 'ignore' }).status === 0;
 
 /** Each tool: what it is, the command that installs it, and (but for Python modules) how to check it. */
@@ -32,7 +34,7 @@ const TOOLS: Record<Tool, { what: string; install: string; check?: () => boolean
   dcmtk: { what: 'dcmtk (dcmcjpeg, dcmdjpeg)', install: 'apt-get install dcmtk', check: () => onPath('dcmcjpeg', 'dcmdjpeg') },
   orthanc: { what: 'Orthanc with its DICOMweb plugin (and curl)', install: 'apt-get install orthanc orthanc-dicomweb curl', check: () => onPath('Orthanc', 'curl') && fs.existsSync(ORTHANC_DICOMWEB) },
   chromium: { what: `Chromium at ${CHROMIUM}`, install: 'apt-get install chromium', check: () => executable(CHROMIUM) },
-  vulkan: { what: "the Vulkan loader with Chromium's SwiftShader driver", install: 'apt-get install libvulkan1 chromium', check: () => fs.existsSync(SWIFTSHADER_ICD) && VULKAN_LOADERS.some((p) => fs.existsSync(p)) },
+  vulkan: { what: "the Vulkan loader with Chromium's SwiftShader driver", install: 'apt-get install libvulkan1 chromium', check: () => realFile(SWIFTSHADER_ICD) && VULKAN_LOADERS.some(realFile) },
   openssl: { what: 'openssl', install: 'apt-get install openssl', check: () => onPath('openssl') },
   'onnxruntime-node': {
     what: 'onnxruntime-node (an optional npm dependency)',

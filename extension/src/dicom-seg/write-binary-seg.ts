@@ -9,9 +9,10 @@ import * as dcmjs from 'dcmjs';
 import { Geometry, LabelVolume } from '../engine/image/types';
 import type { DicomSliceMeta } from '../formats/dicom-file';
 import { InputError } from '../engine/api-types';
-import { SegmentDescription, segmentItem, codeItem, SAT_ALGORITHM } from './segment-description';
+import { SegmentDescription, segmentItem, SAT_ALGORITHM } from './segment-description';
 import { mapSlicesToSource } from './source-frames';
 import { newUid } from './uid';
+import { encodePerFrameGroups } from './per-frame-groups';
 import { dicomDate, dicomTime, formatDS } from './dicom-values';
 import { checkSingleValuedText, chooseTextEncoding, TextEncoding, textValues, withTextEncoding } from './text-encoding';
 
@@ -235,24 +236,6 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
         PixelMeasuresSequence: [{ PixelSpacing: ps.map(formatDS), SliceThickness: formatDS(sliceThickness), SpacingBetweenSlices: formatDS(grid.spacing[2]) }],
       },
     ],
-    PerFrameFunctionalGroupsSequence: frames.map((fr) => ({
-      DerivationImageSequence: [
-        {
-          SourceImageSequence: [
-            {
-              ReferencedSOPClassUID: fr.slice.instance.sopClassUID,
-              ReferencedSOPInstanceUID: fr.slice.instance.sopInstanceUID,
-              ...(fr.slice.instance.frameNumber !== undefined ? { ReferencedFrameNumber: fr.slice.instance.frameNumber } : {}),
-              PurposeOfReferenceCodeSequence: [codeItem({ value: '121322', scheme: 'DCM', meaning: 'Source image for image processing operation' })],
-            },
-          ],
-          DerivationCodeSequence: [codeItem({ value: '113076', scheme: 'DCM', meaning: 'Segmentation' })],
-        },
-      ],
-      FrameContentSequence: [{ DimensionIndexValues: [fr.segment, fr.slice.positionIndex] }],
-      PlanePositionSequence: [{ ImagePositionPatient: fr.slice.instance.imagePositionPatient.map(formatDS) }],
-      SegmentIdentificationSequence: [{ ReferencedSegmentNumber: fr.segment }],
-    })),
   });
   // Text in the source's character set (PatientName "Müller^Jürgen" stays Latin-1 for an ISO_IR 100 series).
   const encoding = chooseTextEncoding(first.SpecificCharacterSet, textValues(ds));
@@ -264,7 +247,18 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
     { DimensionOrganizationUID: dimensionOrganization, DimensionIndexPointer: 0x0062000b, FunctionalGroupPointer: 0x0062000a, DimensionDescriptionLabel: 'ReferencedSegmentNumber' },
     { DimensionOrganizationUID: dimensionOrganization, DimensionIndexPointer: 0x00200032, FunctionalGroupPointer: 0x00209113, DimensionDescriptionLabel: 'ImagePositionPatient' },
   ];
-  return { bytes: part10(ds, instanceUID, pixel, encoding), sopInstanceUID: instanceUID, seriesInstanceUID: seriesUID, frames: frames.length, warnings };
+  // The per-frame groups grow with the frames; encoded directly (per-frame-groups.ts), not through dcmjs.
+  const perFrame = encodePerFrameGroups(
+    frames.map((fr) => ({
+      sopClassUID: fr.slice.instance.sopClassUID,
+      sopInstanceUID: fr.slice.instance.sopInstanceUID,
+      frameNumber: fr.slice.instance.frameNumber,
+      segment: fr.segment,
+      positionIndex: fr.slice.positionIndex,
+      position: fr.slice.instance.imagePositionPatient.map(formatDS),
+    })),
+  );
+  return { bytes: part10(ds, instanceUID, perFrame, pixel, encoding), sopInstanceUID: instanceUID, seriesInstanceUID: seriesUID, frames: frames.length, warnings };
 }
 
 function checkSegments(segments: SegmentDescription[]): void {
@@ -284,7 +278,12 @@ function checkSegments(segments: SegmentDescription[]): void {
   }
 }
 
-function part10(ds: Record<string, unknown>, instanceUID: string, pixel: Uint8Array, encoding: TextEncoding): Uint8Array {
+function part10(ds: Record<string, unknown>, instanceUID: string, perFrame: Uint8Array, pixel: Uint8Array, encoding: TextEncoding): Uint8Array {
+  // The per-frame groups (5200,9230) and Pixel Data (7FE0,0010) follow every element dcmjs writes.
+  for (const key of Object.keys(ds)) {
+    const tag = dcmjs.data.DicomMetaDictionary.nameMap[key]?.tag;
+    if (!tag || tag.replace(/[(),]/g, '').toUpperCase() >= '52009230') throw new Error(`${key} would have to follow the per-frame groups`);
+  }
   const meta = {
     FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
     MediaStorageSOPClassUID: SEG_SOP_CLASS,
@@ -299,15 +298,17 @@ function part10(ds: Record<string, unknown>, instanceUID: string, pixel: Uint8Ar
   // Pixel Data (7FE0,0010) is the last element: append it ourselves rather than push tens of
   // megabytes through dcmjs's growing write buffer. Explicit VR LE, OB: tag, VR, 2 reserved, 4-byte length.
   if (pixel.length % 2) throw new Error('pixel data must have an even length');
-  const out = new Uint8Array(head.length + 12 + pixel.length);
+  const at = head.length + perFrame.length;
+  const out = new Uint8Array(at + 12 + pixel.length);
   out.set(head, 0);
-  const v = new DataView(out.buffer, head.length, 12);
+  out.set(perFrame, head.length);
+  const v = new DataView(out.buffer, at, 12);
   v.setUint16(0, 0x7fe0, true);
   v.setUint16(2, 0x0010, true);
   v.setUint8(4, 0x4f); // 'O'
   v.setUint8(5, 0x42); // 'B'
   v.setUint16(6, 0, true);
   v.setUint32(8, pixel.length, true);
-  out.set(pixel, head.length + 12);
+  out.set(pixel, at + 12);
   return out;
 }

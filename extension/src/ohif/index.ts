@@ -29,6 +29,10 @@ const extension = {
     const host = createOhifHost(managers);
     tool = { host, controller: new SatController(host, modelConfig) };
   },
+  /** Entering the mode: the engine's worker starts and looks for models before the first press. */
+  onModeEnter() {
+    tool?.controller.prepare();
+  },
   /** Leaving a mode: stop a running worker, forget the result, take our panel's root down. */
   onModeExit() {
     tool?.controller.dispose();

@@ -2,7 +2,13 @@
 import type { ImageVolume, LabelVolume, Progress, SegmentationResult } from '../engine';
 import type { ModelSettings } from './model-settings';
 
-export type ToWorker = {
+/**
+ * 'prepare' is sent when the worker starts, before any press: it looks for the learned models
+ * then, so a run starts at once. A 'run' with the same model settings uses that lookup.
+ */
+export type ToWorker = { type: 'prepare'; models?: ModelSettings } | RunMessage;
+
+export type RunMessage = {
   type: 'run';
   image: ImageVolume;
   referenceMask: LabelVolume;

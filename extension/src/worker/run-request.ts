@@ -8,9 +8,9 @@ import { Backends, embeddedBackends, segmentVolume } from '../engine';
 import { checkFiniteSlices } from '../formats/voxel-checks';
 import { loadLearnedBackends, LearnedBackends } from '../models';
 import { backendReport } from './backend-report';
-import { chooseModels } from './choose-models';
+import { chooseModels, ModelChoice } from './choose-models';
 import { downloadProgress } from './download-progress';
-import { normaliseModelSettings } from './model-settings';
+import { ModelSettings, normaliseModelSettings } from './model-settings';
 import { configureOrtRuntime } from './ort-runtime';
 import type { FromWorker, ToWorker } from './protocol';
 
@@ -19,16 +19,31 @@ export type Post = (m: FromWorker, transfer?: ArrayBuffer[]) => void;
 /** The same clock as the page's (ms since the epoch). */
 const now = () => performance.timeOrigin + performance.now();
 
+/** The model lookup of this worker, made once for its settings (at 'prepare', before the press). */
+let lookup: { key: string; choice: Promise<ModelChoice> } | undefined;
+
+function modelChoice(models: ModelSettings | undefined, here: string): { choice: Promise<ModelChoice>; ready: boolean } {
+  const settings = normaliseModelSettings(models);
+  const key = JSON.stringify(settings);
+  if (lookup?.key === key) return { choice: lookup.choice, ready: true };
+  lookup = { key, choice: chooseModels(settings, here) };
+  lookup.choice.catch(() => undefined); // a failed lookup is reported by the run that uses it
+  return { choice: lookup.choice, ready: false };
+}
+
 /** Runs one request and posts what happens; `here` is the worker's URL (model files are found relative to it). */
 export async function runRequest(msg: ToWorker, post: Post, here: string): Promise<void> {
-  if (msg.type !== 'run') return;
+  if (msg.type === 'prepare') {
+    modelChoice(msg.models, here);
+    return;
+  }
   const stage = (text: string) => post({ type: 'progress', progress: { fraction: 0, stage: text, done: 0, total: 0 } });
   let learned: LearnedBackends | undefined;
   try {
     checkFiniteSlices(msg.image, (k) => msg.sliceNames?.[k] ?? `slice ${k + 1}`);
-    const settings = normaliseModelSettings(msg.models);
-    stage('Looking for learned models…');
-    const choice = await chooseModels(settings, here);
+    const lookedUp = modelChoice(msg.models, here);
+    if (!lookedUp.ready) stage('Looking for learned models…');
+    const choice = await lookedUp.choice;
     const { threads } = configureOrtRuntime(here);
     if (choice.encoder || choice.segmenter) {
       learned = await loadLearnedBackends({

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   for (const v of VOLUMES) {
     if (sets.length && !sets.includes(v.set)) continue;
     if (!fs.existsSync(path.join(root, v.image))) throw new Error(`bench:baseline-3d needs ${path.join(root, v.image)} (set SAT_DATA_DIR to the shared data folder).`);
-    const { image, labels } = await loadVolume(root, v.image, v.labels);
+    const { image, labels } = await loadVolume(root, v.image, v.labels, v.remap);
     const [w, h, d] = image.dims;
     const sl = w * h;
     for (const s of selected(structuresOf(labels, v.names), only)) {

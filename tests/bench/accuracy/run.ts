@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     if (sets.length && !sets.includes(v.set)) continue;
     const imagePath = path.join(root, v.image);
     if (!fs.existsSync(imagePath)) throw new Error(`bench:accuracy needs ${imagePath} (set SAT_DATA_DIR to the shared data folder).`);
-    const { image, labels } = await loadVolume(root, v.image, v.labels);
+    const { image, labels } = await loadVolume(root, v.image, v.labels, v.remap);
     const structures = selected(structuresOf(labels, v.names), only);
     for (const s of structures) {
       for (const choice of choices) {

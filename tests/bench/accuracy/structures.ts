@@ -41,6 +41,27 @@ export interface VolumeCase {
   image: string;
   labels: string;
   names: Record<number, string>;
+  /**
+   * Label values as the structures are drawn: a structure made of several labelled parts (the
+   * whole tumour is necrosis + oedema + non-enhancing + enhancing) gets one value; unlisted: 0.
+   */
+  remap?: Record<number, number>;
+}
+
+/**
+ * BraTS labels (1 necrosis, 2 oedema, 3 non-enhancing, 4 enhancing tumour) as a radiologist
+ * draws them: the whole tumour and the oedema on FLAIR, the tumour core and the enhancing tumour
+ * on contrast T1. Overlapping structures of one image are separate cases of one set.
+ */
+function brainTumourCases(patient: string): VolumeCase[] {
+  const dir = `mr-brain-tumour/${patient}`;
+  const set = `mr-brain-${patient}`;
+  return [
+    { set, image: `${dir}/flair.nii.gz`, labels: `${dir}/labels.nii.gz`, names: { 1: 'whole tumour (FLAIR)' }, remap: { 1: 1, 2: 1, 3: 1, 4: 1 } },
+    { set, image: `${dir}/flair.nii.gz`, labels: `${dir}/labels.nii.gz`, names: { 2: 'oedema (FLAIR)' }, remap: { 2: 2 } },
+    { set, image: `${dir}/t1c.nii.gz`, labels: `${dir}/labels.nii.gz`, names: { 3: 'tumour core (T1c)' }, remap: { 1: 3, 3: 3, 4: 3 } },
+    { set, image: `${dir}/t1c.nii.gz`, labels: `${dir}/labels.nii.gz`, names: { 4: 'enhancing (T1c)' }, remap: { 4: 4 } },
+  ];
 }
 
 export const VOLUMES: VolumeCase[] = [
@@ -48,6 +69,8 @@ export const VOLUMES: VolumeCase[] = [
   { set: 'ct-chest-cta', image: 'ct-chest-cta-1.5mm/ct.nii.gz', labels: 'ct-chest-cta-1.5mm/labels.nii.gz', names: CTA },
   { set: 'ct-abdomen-dicom', image: 'ct-abdomen-dicom/series', labels: 'ct-abdomen-dicom/labels.nii.gz', names: TOTALSEG_CT },
   { set: 'mr-abdomen-3mm', image: 'mr-abdomen-3mm/mr.nii.gz', labels: 'mr-abdomen-3mm/labels.nii.gz', names: TOTALSEG_MR },
+  ...brainTumourCases('pat0002'),
+  ...brainTumourCases('pat0005'),
 ];
 
 /** A radiologist can draw it: at least this large on its largest slice, and seen on a few slices. */
@@ -113,10 +136,11 @@ export function referenceSlice(s: StructureExtent, choice: ReferenceChoice): num
 }
 
 /** A dev volume and its labels on the image's grid. */
-export async function loadVolume(dir: string, image: string, labelsPath: string): Promise<{ image: ImageVolume; labels: LabelVolume }> {
+export async function loadVolume(dir: string, image: string, labelsPath: string, remap?: Record<number, number>): Promise<{ image: ImageVolume; labels: LabelVolume }> {
   const img = (await loadImage(path.join(dir, image))).image;
   let labels = await loadLabelMap(path.join(dir, labelsPath));
   if (!sameGrid(labels, img)) labels = resampleLabelsToGrid(labels, img);
+  if (remap) labels = { ...labels, data: labels.data.map((v) => remap[v] ?? 0) };
   return { image: img, labels };
 }
 

@@ -2,6 +2,7 @@
  * SAT_DICOMWEB_URL=https://...: the proxy talks TLS to the PACS. The test makes its own CA and
  * a certificate for 127.0.0.1 with openssl, and trusts the CA through the documented settings
  * (SAT_DICOMWEB_CA, or Node's NODE_EXTRA_CA_CERTS); untrusted, the answer says what to set.
+ * Without openssl those tests are skipped with the reason (tools.ts); the start-up checks run anyway.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -9,6 +10,7 @@ import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
 import { rawRequest, startServer, startServerExpectingFailure } from '../../support/server-process';
+import { describeWithTools } from '../../support/tools';
 
 let tmp: string;
 let tls: https.Server;
@@ -25,25 +27,25 @@ function makeCertificates(dir: string): void {
   ssl('x509', '-req', '-in', 'pacs.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'pacs.pem', '-days', '2', '-extfile', 'ext.cnf');
 }
 
-beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sat-tls-'));
-  makeCertificates(tmp);
-  tls = https.createServer({ key: fs.readFileSync(path.join(tmp, 'pacs.key')), cert: fs.readFileSync(path.join(tmp, 'pacs.pem')) }, (req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    req.resume();
-    req.on('end', () => { res.writeHead(200, { 'Content-Type': 'application/dicom+json' }); res.end('[]'); });
+describeWithTools(['openssl'], 'https upstream', () => {
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sat-tls-'));
+    makeCertificates(tmp);
+    tls = https.createServer({ key: fs.readFileSync(path.join(tmp, 'pacs.key')), cert: fs.readFileSync(path.join(tmp, 'pacs.pem')) }, (req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      req.resume();
+      req.on('end', () => { res.writeHead(200, { 'Content-Type': 'application/dicom+json' }); res.end('[]'); });
+    });
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', () => r()));
+    port = (tls.address() as { port: number }).port;
   });
-  await new Promise<void>((r) => tls.listen(0, '127.0.0.1', () => r()));
-  port = (tls.address() as { port: number }).port;
-});
-afterAll(async () => {
-  tls?.closeAllConnections();
-  await new Promise((r) => tls?.close(r));
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-beforeEach(() => { seen.length = 0; });
+  afterAll(async () => {
+    tls?.closeAllConnections();
+    await new Promise((r) => tls?.close(r));
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  beforeEach(() => { seen.length = 0; });
 
-describe('https upstream', () => {
   it('works with the CA given by SAT_DICOMWEB_CA (QIDO and STOW), with and without a root path', async () => {
     for (const [url, prefix] of [[`https://127.0.0.1:${port}/dicom-web`, '/dicom-web'], [`https://127.0.0.1:${port}`, '']]) {
       const s = await startServer({ dicomweb: url }, { SAT_DICOMWEB_CA: path.join(tmp, 'ca.pem') });
@@ -86,7 +88,9 @@ describe('https upstream', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(`server: SAT_DICOMWEB_CA: cannot read ${missing} (ENOENT); give a PEM file of the CA that signed the PACS's certificate`);
   });
+});
 
+describe('SAT_DICOMWEB_URL', () => {
   it.each([
     ['ftp://pacs.example.org/dicom-web', 'server: SAT_DICOMWEB_URL must be an http:// or https:// URL (got ftp:)'],
     ['pacs.example.org/dicom-web', 'server: SAT_DICOMWEB_URL is not a URL: use e.g. https://pacs.example.org/dicom-web'],

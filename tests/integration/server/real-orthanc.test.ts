@@ -3,6 +3,9 @@
  * suite's range): its generated config keeps remote access off, the proxy keeps Orthanc's REST
  * API out of reach, and `npm run import` tells the truth about the blank-UID CT series
  * (0 of 20 stored and why; with --fill-uids 20 of 20, found by QIDO-RS), inputs unchanged.
+ * Orthanc's own BulkDataURIs (absolute, to its port) come back rewritten to /dicom-web/… and
+ * are served through the grammar. Skipped, with the reason, when Orthanc is not installed
+ * (tools.ts; scripts/pacs.sh would otherwise install it).
  */
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
@@ -12,6 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { repoRoot } from '../../support/data-dir';
 import { describeWithData } from '../../support/jest-data';
+import { describeWithTools } from '../../support/tools';
 import { rawRequest, ServerProcess, startServer } from '../../support/server-process';
 
 const root = repoRoot();
@@ -29,7 +33,7 @@ type DicomJson = Record<string, { Value: string[] }>[];
 const getJson = async <T>(url: string): Promise<T> => (await (await fetch(url, { headers: { Accept: 'application/dicom+json' } })).json()) as T;
 const digestOf = (dir: string) => fs.readdirSync(dir).sort().map((n) => `${n} ${createHash('sha256').update(fs.readFileSync(path.join(dir, n))).digest('hex')}`);
 
-describeWithData(['ct-abdomen-dicom/series'], 'real Orthanc from scripts/pacs.sh', ([series]) => {
+describeWithTools(['orthanc'], 'real Orthanc', () => describeWithData(['ct-abdomen-dicom/series'], 'real Orthanc from scripts/pacs.sh', ([series]) => {
   let tmp: string;
   let env: NodeJS.ProcessEnv;
   let orthanc: string; // http://127.0.0.1:PORT
@@ -107,7 +111,9 @@ describeWithData(['ct-abdomen-dicom/series'], 'real Orthanc from scripts/pacs.sh
     for (const [method, target, status] of [
       ['GET', '/dicom-web/..%2fsystem', 400], ['GET', '/dicom-web/..%2fapp%2fexplorer.html', 400], ['GET', '/dicom-web/..%2finstances', 400],
       ['DELETE', '/dicom-web/..%2finstances', 400], ['POST', '/dicom-web/..%2finstances', 400], ['DELETE', `/dicom-web/studies/${study}`, 405],
-      ['GET', '/dicom-web/../system', 400], ['GET', '/dicom-web/system', 404], ['GET', '/dicom-web/servers', 404],
+      ['GET', '/dicom-web/../system', 400], ['GET', '/dicom-web/system', 400], ['GET', '/dicom-web/servers', 400],
+      // issue 24's three, which reached the PACS verbatim before the grammar
+      ['GET', '/dicom-web/studies/%252e%252e/%252e%252e/tools/now', 400], ['GET', '/dicom-web/studies/..%252f..%252ftools/now', 400], ['GET', '/dicom-web/studies/..;/..;/tools/now', 400],
     ] as [string, string, number][]) {
       const r = await rawRequest(server.port, method, target, method === 'POST' ? { body: dicom, headers: { 'Content-Type': 'application/dicom' } } : {});
       expect([method, target, r.status]).toEqual([method, target, status]);
@@ -116,4 +122,20 @@ describeWithData(['ct-abdomen-dicom/series'], 'real Orthanc from scripts/pacs.sh
     expect(await countInstances()).toBe(20);
     expect(server.alive()).toBe(true);
   });
-});
+
+  it("Orthanc's absolute BulkDataURIs come back as /dicom-web/… and are served through the grammar", async () => {
+    const study = (await getJson<DicomJson>(`${dicomweb}/studies`))[0]['0020000D'].Value[0];
+    const seriesUid = (await getJson<DicomJson>(`${dicomweb}/studies/${study}/series`))[0]['0020000E'].Value[0];
+    const direct = JSON.stringify(await getJson<unknown>(`${dicomweb}/studies/${study}/series/${seriesUid}/metadata`));
+    const orthancUris = [...direct.matchAll(/"BulkDataURI":"([^"]+)"/g)].map((m) => m[1]);
+    expect(orthancUris.length).toBeGreaterThan(0);
+    expect(orthancUris.every((u) => u.startsWith(`${dicomweb}/studies/${study}/series/${seriesUid}/instances/`))).toBe(true);
+    const r = await rawRequest(server.port, 'GET', `/dicom-web/studies/${study}/series/${seriesUid}/metadata`, { headers: { Accept: 'application/dicom+json' } });
+    expect(r.status).toBe(200);
+    const ours = [...r.body.toString().matchAll(/"BulkDataURI":"([^"]+)"/g)].map((m) => m[1]);
+    expect(ours).toEqual(orthancUris.map((u) => u.replace(dicomweb, '/dicom-web')));
+    const bulk = await rawRequest(server.port, 'GET', ours[0]);
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.length).toBeGreaterThan(0);
+  });
+}));

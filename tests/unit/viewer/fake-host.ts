@@ -5,7 +5,7 @@
  */
 import type { DicomInstanceMeta, Geometry, SegmentationResult } from '../../../extension/src/engine';
 import type { DrawingInfo, EditedSlices, EngineWorker, NoticeKind, ResultLabelmap, Rgba, SegmentInfo, SeriesHandle, UndoStep, ViewerHost } from '../../../extension/src/ohif/controller/viewer-host';
-import type { FromWorker, ToWorker } from '../../../extension/src/worker/protocol';
+import type { FromWorker, RunMessage } from '../../../extension/src/worker/protocol';
 import { syntheticSeries } from '../../support/synthetic-series';
 
 export const W = 8;
@@ -86,12 +86,12 @@ export interface EngineScript {
 }
 
 export class FakeWorker implements EngineWorker {
-  message?: ToWorker;
+  message?: RunMessage;
   terminated = false;
   private handler?: (m: FromWorker) => void;
   private release?: () => void;
   constructor(private readonly script: EngineScript) {}
-  post(message: ToWorker): void {
+  post(message: RunMessage): void {
     this.message = message;
     void this.play(message);
   }
@@ -108,7 +108,7 @@ export class FakeWorker implements EngineWorker {
   private emit(m: FromWorker) {
     if (!this.terminated) this.handler?.(m);
   }
-  private async play(msg: ToWorker) {
+  private async play(msg: RunMessage) {
     await Promise.resolve();
     this.emit({ type: 'backend', kind: 'embedded', encoder: 'fake-encoder', segmenter: 'fake-segmenter', device: 'CPU (test)', why: 'unit test' });
     const labels = new Uint8Array(LEN * D);
@@ -251,6 +251,11 @@ export class FakeHost implements ViewerHost {
     this.notices.push({ message, kind });
   }
   showPanel(): void {}
+  prepared = 0;
+  prepareWorker(): void {
+    this.prepared++;
+  }
+  releaseWorkers(): void {}
   startWorker(): EngineWorker {
     const w = new FakeWorker(this.script);
     this.workers.push(w);

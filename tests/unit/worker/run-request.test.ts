@@ -3,13 +3,13 @@
  * with a message naming the slice as the viewer numbers it; a sound request streams slices and
  * ends with the result.
  */
-import type { FromWorker, ToWorker } from '../../../extension/src/worker/protocol';
+import type { FromWorker, RunMessage } from '../../../extension/src/worker/protocol';
 import { runRequest } from '../../../extension/src/worker/run-request';
 
 const dims: [number, number, number] = [16, 16, 6];
-const geometry = { dims, spacing: [1, 1, 2] as [number, number, number], origin: [0, 0, 0] as [number, number, number], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] as ToWorker['image']['direction'] };
+const geometry = { dims, spacing: [1, 1, 2] as [number, number, number], origin: [0, 0, 0] as [number, number, number], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] as RunMessage['image']['direction'] };
 
-function request(damage?: { k: number; value: number }): ToWorker {
+function request(damage?: { k: number; value: number }): RunMessage {
   const len = dims[0] * dims[1];
   const data = new Float32Array(len * dims[2]);
   const mask = new Uint8Array(len * dims[2]);
@@ -29,7 +29,7 @@ function request(damage?: { k: number; value: number }): ToWorker {
   };
 }
 
-async function run(msg: ToWorker): Promise<FromWorker[]> {
+async function run(msg: RunMessage): Promise<FromWorker[]> {
   const out: FromWorker[] = [];
   await runRequest(msg, (m) => out.push(m), 'http://127.0.0.1/sat/chunks/worker.js');
   return out;
@@ -54,5 +54,32 @@ describe('the engine worker', () => {
     expect(slices.length).toBeGreaterThan(0);
     expect(slices.every((s) => typeof s.at === 'number')).toBe(true);
     expect(out[out.length - 1].type).toBe('done');
+  });
+
+  it('looks for learned models once, at prepare, before the press: the run does not look again', async () => {
+    const fetched: string[] = [];
+    const real = globalThis.fetch;
+    globalThis.fetch = (async (url: string) => {
+      fetched.push(String(url));
+      return new Response('not found', { status: 404 });
+    }) as typeof fetch;
+    try {
+      const models = { baseUrl: '/sat-models/', encoder: 'auto', segmenter: 'auto' };
+      await runRequest({ type: 'prepare', models }, () => undefined, 'http://127.0.0.1/sat/chunks/worker.js');
+      expect(fetched).toEqual(['http://127.0.0.1/sat-models/manifest.json']);
+      const stages = (out: FromWorker[]) => out.flatMap((m) => (m.type === 'progress' ? [m.progress.stage] : []));
+      const first = await run({ ...request(), models });
+      expect(stages(first)).not.toContain('Looking for learned models…');
+      expect(first.find((m) => m.type === 'backend')).toMatchObject({ kind: 'embedded', why: expect.stringMatching(/no learned models are installed/) });
+      const second = await run({ ...request(), models });
+      expect(stages(second)).not.toContain('Looking for learned models…');
+      expect(fetched).toHaveLength(1);
+      // other settings (a changed app config) are looked up, and the panel says so
+      const other = await run({ ...request(), models: { ...models, segmenter: 'embedded' } });
+      expect(stages(other)).toContain('Looking for learned models…');
+      expect(fetched).toHaveLength(2);
+    } finally {
+      globalThis.fetch = real;
+    }
   });
 });

@@ -4,7 +4,7 @@
  * the worker.
  */
 import type { SegmentationResult } from '../../engine';
-import type { FromWorker, ToWorker } from '../../worker/protocol';
+import type { FromWorker, RunMessage } from '../../worker/protocol';
 import type { EngineWorker } from './viewer-host';
 
 export interface EngineHandlers {
@@ -26,7 +26,7 @@ export class EngineRun {
   private reject?: (e: Error) => void;
   private finished = false;
 
-  constructor(private readonly worker: EngineWorker, message: ToWorker, handlers: EngineHandlers) {
+  constructor(private readonly worker: EngineWorker, message: RunMessage, handlers: EngineHandlers) {
     this.done = new Promise<SegmentationResult>((resolve, reject) => {
       this.reject = reject;
       worker.onFailure((why) => this.finish(() => reject(new Error(`The segmentation worker failed: ${why}`))));

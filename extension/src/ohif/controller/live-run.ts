@@ -42,7 +42,7 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
     store.set({ progress: { fraction, stage, secondsLeft: estimator.secondsLeft(host.now()) } });
   };
   return new EngineRun(
-    host.startWorker(),
+    host.startWorker(input.models),
     {
       type: 'run',
       image: { ...geometry, data: input.pixels, channels: 1, modality: series.modality },

@@ -16,6 +16,8 @@ export interface ResultViewInput {
   depth: number;
   plan: ReferencePlan;
   engine: SegmentationResult;
+  /** From the press to the result on screen: what the user waited, not the engine's own time. */
+  secondsSincePress: number;
   labels: LabelView[];
   sliceNumbers: readonly number[];
   forEachSlice: (count: number, step: (k: number) => void) => Promise<void>;
@@ -44,8 +46,8 @@ export async function buildResultView(input: ResultViewInput): Promise<ResultVie
     cells,
     references: describeReferences(plan, input.sliceNumbers),
     labels,
-    summary: resultSummary(input.engine.seconds, labels, counts),
-    seconds: input.engine.seconds,
+    summary: resultSummary(input.secondsSincePress, labels, counts),
+    seconds: input.secondsSincePress,
     counts,
     doubtful: doubtfulSlices(cells, ends, undefined, Boolean(review)),
     ends,

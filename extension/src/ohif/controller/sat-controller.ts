@@ -48,6 +48,7 @@ export class SatController {
   async run(): Promise<void> {
     const settled = this.stateStore.get();
     if (isBusy(settled.phase)) return;
+    const pressedAt = this.host.now();
     const attempt: Attempt = (this.attempt = { cancelled: false });
     this.staleWatch?.();
     this.stateStore.set({ phase: 'preparing', progress: { fraction: 0, stage: 'Reading the series…' }, notice: undefined, exporting: undefined, liveCells: undefined });
@@ -105,7 +106,7 @@ export class SatController {
       // The pixels went to the worker (transferred); it hands them back for the review. Without them the strip shows the engine's own scores.
       const returned = attempt.engine.returnedImage;
       const image = returned?.length === len * depth ? { ...series.geometry, data: returned, channels: 1 as const, modality: series.modality } : undefined;
-      const view = await buildResultView({ segmentationId: t.labelmap.segmentationId, final, sliceLength: len, depth, plan, engine: result, labels, sliceNumbers: series.sliceNumbers, forEachSlice: this.host.forEachSlice, image });
+      const view = await buildResultView({ segmentationId: t.labelmap.segmentationId, final, sliceLength: len, depth, plan, engine: result, secondsSincePress: (this.host.now() - pressedAt) / 1000, labels, sliceNumbers: series.sliceNumbers, forEachSlice: this.host.forEachSlice, image });
       t.produced = current; // the writer kept `current` equal to the labelmap: it now holds the final result
       t.corrections = plan.corrections;
       t.view = view;
@@ -218,8 +219,14 @@ export class SatController {
   }
 
   /** Leaving the mode: stop the worker, forget the result, back to idle. */
+  /** Entering the mode: the engine's worker starts now, not on the press. */
+  prepare(): void {
+    this.host.prepareWorker(this.models());
+  }
+
   dispose(): void {
     this.staleWatch?.();
+    this.host.releaseWorkers();
     if (this.attempt) {
       this.attempt.cancelled = true;
       this.attempt.disposed = true;

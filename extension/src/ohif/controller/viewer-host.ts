@@ -5,6 +5,7 @@
  */
 import type { DicomInstanceMeta, Geometry, ImageVolume } from '../../engine';
 import type { FromWorker, ToWorker } from '../../worker/protocol';
+import type { ModelSettings } from '../../worker/model-settings';
 
 export type Rgba = [number, number, number, number];
 
@@ -99,7 +100,12 @@ export interface ViewerHost {
   download(bytes: Uint8Array, fileName: string): void;
   notify(message: string, kind: NoticeKind): void;
   showPanel(): void;
-  startWorker(): EngineWorker;
+  /** A started engine worker for one run (its model lookup already made when it could be). */
+  startWorker(models?: ModelSettings): EngineWorker;
+  /** Starts a worker ahead of the press (entering the mode), so the first run starts at once. */
+  prepareWorker(models?: ModelSettings): void;
+  /** Terminates a worker started ahead (leaving the mode). */
+  releaseWorkers(): void;
   /** Milliseconds since the epoch, on the clock the worker stamps its messages with. */
   now(): number;
   /** Runs fn on the next frame (batches viewer updates). */

@@ -9,7 +9,7 @@ import { hostContext, HostContext } from './context';
 import { downloadFile, storeThroughDataSource } from './data-source';
 import { watchAnySegmentationEdit, watchSegmentationEdits } from './edits';
 import { describeSeries, stopEditing } from './editing-tools';
-import { startEngineWorker } from './engine-worker';
+import { warmEngineWorkers } from './engine-worker';
 import { findDrawing, readLabelmapVolume } from './labelmaps';
 import { showSeriesSlice, watchShownSlice } from './navigation';
 import type { OhifManagers } from './ohif-types';
@@ -26,6 +26,7 @@ export function createOhifHost(managers: OhifManagers): ViewerHost {
   // Cornerstone's extension registers after ours may; look it up when first needed.
   const context = () => (ctx ??= hostContext(managers));
   const guard = new WriteGuard();
+  const workers = warmEngineWorkers();
   return {
     activeSeries: () => seriesHandle(context(), guard),
     segmentationExists: (id) => Boolean(context().services.segmentationService.getSegmentation(id)),
@@ -36,7 +37,9 @@ export function createOhifHost(managers: OhifManagers): ViewerHost {
       context().services.uiNotificationService?.show({ title: 'Segment Any Tissue', message, type: kind });
     },
     showPanel: () => context().services.panelService?.activatePanel(PANEL_ID, true),
-    startWorker: startEngineWorker,
+    startWorker: (models) => workers.take(models),
+    prepareWorker: (models) => workers.prepare(models),
+    releaseWorkers: () => workers.release(),
     now: () => performance.timeOrigin + performance.now(),
     nextFrame: (fn) => void requestAnimationFrame(() => fn()),
     forEachSlice: forEachSliceYielding,
