@@ -67,13 +67,13 @@ async function main(): Promise<void> {
   const runs: RunRecords[] = [];
   const volumes = sets.length ? [...CONFIDENCE_VOLUMES, ...EXTRA_VOLUMES].filter((v) => sets.includes(v.set)) : CONFIDENCE_VOLUMES;
   const unknown = sets.filter((s) => !volumes.some((v) => v.set === s));
-  if (unknown.length) throw new Error(`bench:confidence: unknown set ${unknown.join(', ')} (known: ${[...CONFIDENCE_VOLUMES, ...EXTRA_VOLUMES].map((v) => v.set).join(', ')})`);
+  if (unknown.length) throw new Error(`bench:confidence: unknown set ${unknown.join(', ')} (known: ${[...new Set([...CONFIDENCE_VOLUMES, ...EXTRA_VOLUMES].map((v) => v.set))].join(', ')})`);
   const json = has('--json');
   if (!json) console.log(`${'run'.padEnd(34)} ${'slices'.padStart(6)} ${'wrong'.padStart(6)} ${'flagged'.padStart(7)} ${'f&wrong'.padStart(7)}   recall  precis.   missed beyond`);
   for (const v of volumes) {
     const imagePath = path.join(root, v.image);
     if (!fs.existsSync(imagePath)) throw new Error(`bench:confidence needs ${imagePath} (set SAT_DATA_DIR to the shared data folder).`);
-    const { image, labels } = await loadVolume(root, v.image, v.labels);
+    const { image, labels } = await loadVolume(root, v.image, v.labels, v.remap);
     const sl = image.dims[0] * image.dims[1];
     for (const s of selected(structuresOf(labels, v.names), only)) {
       const truth = Uint8Array.from(labels.data, (x) => (x === s.label ? 1 : 0));
