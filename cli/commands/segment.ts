@@ -8,7 +8,7 @@ import * as path from 'path';
 import { Command } from './command';
 import { one, many, flag, noPositionals } from '../args';
 import { UsageError } from '../errors';
-import { segmentVolume, segmentOneShot, sameGrid, describeGrid, labelsPresent, SegmentationResult, Progress, LabelVolume } from '../../extension/src/engine';
+import { segmentVolume, segmentOneShot, sameGrid, describeGrid, labelsPresent, SegmentationResult, Progress, LabelVolume, reviewLabel, SliceJudgement } from '../../extension/src/engine';
 import { loadImage, loadLabelMap, encodeLabelMap, resampleLabelsToGrid, PendingOutputs } from '../io';
 import { readSegmentsSpec, describeLabels, SegmentsSpec } from '../io/segments-file';
 import { resolveBackends, BACKEND_CHOICES } from './backend-choice';
@@ -49,7 +49,9 @@ annotated images (one-shot; an ensemble when several are given). No download, no
                        painted range and the reference slice (framed, "REF"), the outline of
                        each label over the image (CT: soft-tissue window 40/400 HU)
   --backend B          ${BACKEND_CHOICES} (default: embedded); learned needs \`sat models install\`
-  --json               print the summary as JSON
+  --json               print the summary as JSON; per label, perSlice holds the review of
+                       every painted slice and the slice past each end: {slice, voxels,
+                       confidence, doubtful, reason} (the judgement the viewer's strip shows)
   -h, --help           show this help
 
 Slice numbers (in the summary and the preview) are 0-based indices along the volume's third
@@ -119,6 +121,7 @@ export const segmentCommand: Command = {
     const debug = process.env.SAT_DEBUG ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
     let result: SegmentationResult;
     let refSlices: { k: number; voxels: number }[] = [];
+    let referenceMask: LabelVolume | undefined;
     let coverage: LabelCoverage[] = [];
     if (refImagePaths.length === 0) {
       if (is2D) throw new UsageError('for a 2D image, give another annotated image with --reference-image and its mask with --reference-mask.');
@@ -132,6 +135,7 @@ export const segmentCommand: Command = {
       checkDescribed(segmentsSpec, out, labels.length ? labels : labelsPresent(mask));
       if (annotatedSlices) checkSliceList(annotatedSlices, image.dims[2], '--annotated-slices');
       refSlices = referenceSlices(mask, labels);
+      referenceMask = mask;
       coverage = referenceCoverage(mask, labels.length ? labels : labelsPresent(mask));
       refuseNothingToSegment(coverage, image.dims[2], path.basename(maskPaths[0]));
       result = await segmentVolume({ image, referenceMask: mask, labels, backends, annotatedSlices }, { onProgress, debug });
@@ -183,6 +187,8 @@ export const segmentCommand: Command = {
         firstSlice: l.slices.length ? l.slices[0] : null,
         lastSlice: l.slices.length ? l.slices[l.slices.length - 1] : null,
         meanConfidence: meanFinite(l.sliceConfidence),
+        // The review of each painted slice and the slice past each end (null for images segmented from other images).
+        perSlice: referenceMask ? judgeLabel(result, referenceMask, l.label, image) : null,
       })),
     };
     if (json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
@@ -192,7 +198,9 @@ export const segmentCommand: Command = {
         process.stdout.write(
           `  label ${l.label}: ${l.voxels} ${is2D ? 'pixels' : 'voxels'}` +
             (is2D ? '' : `, ${l.slices} slices${l.slices ? ` (${l.firstSlice}–${l.lastSlice})` : ''}`) +
-            `, mean confidence ${l.meanConfidence.toFixed(2)}\n`,
+            `, mean confidence ${l.meanConfidence.toFixed(2)}` +
+            doubtfulNote(l.perSlice) +
+            '\n',
         );
       for (const n of referenceNotes) process.stdout.write(`  reference: ${n}\n`);
       if (preview) process.stdout.write(`  preview → ${preview} (slices ${previewSlices.join(', ')}${refSlices.length ? `; reference ${refSlices.map((r) => r.k).join(', ')}` : ''})\n`);
@@ -205,6 +213,21 @@ export const segmentCommand: Command = {
 /** With a .dcm output, every label that can come out must have a description: checked before the run. */
 function checkDescribed(spec: SegmentsSpec, out: string | undefined, labels: number[]): void {
   if (out && isSegPath(out) && labels.length) describeLabels(spec, labels, true); // throws naming the undescribed labels
+}
+
+/** The shared per-slice judgement (engine/review) of one label's result. */
+function judgeLabel(result: SegmentationResult, mask: LabelVolume, label: number, image: Parameters<typeof reviewLabel>[0]['image']): SliceJudgement[] {
+  const drawn = Uint8Array.from(mask.data, (v) => (v === label ? 1 : 0));
+  const painted = Uint8Array.from(result.labels.data, (v) => (v === label ? 1 : 0));
+  return reviewLabel({ image, drawn, result: painted });
+}
+
+function doubtfulNote(perSlice: SliceJudgement[] | null): string {
+  if (!perSlice) return '';
+  const doubtful = perSlice.filter((j) => j.doubtful);
+  if (!doubtful.length) return '; no doubtful slices';
+  const shown = doubtful.slice(0, 8).map((j) => `${j.slice} (${j.reason})`);
+  return `; ${doubtful.length} doubtful slice${doubtful.length > 1 ? 's' : ''}: ${shown.join(', ')}${doubtful.length > shown.length ? ', … (all in --json)' : ''}`;
 }
 
 function meanFinite(a: Float32Array): number {

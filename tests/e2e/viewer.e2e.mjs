@@ -132,6 +132,10 @@ try {
   const brushMm = 8;
   const toPage = await startDrawing(page, k, brushMm);
   check((await shownSliceNumber(page)) === sliceNumbers[k], `the viewport shows slice ${sliceNumbers[k]} for k=${k} (overlay ${await shownSliceNumber(page)})`);
+  // Pressed before painting: the tool says the drawing is empty; that message must go once the user paints.
+  await page.locator('[data-testid="sat-run"]').click();
+  await page.waitForFunction(() => /is empty|Draw the tissue/.test(window.__sat.state().notice?.text ?? ''), null, { timeout: 60000 });
+  const emptyMsg = await page.locator('[data-testid="sat-message"]').innerText();
   const rpx = Math.ceil(brushMm / geometry.spacing[0]);
   const m = (i, j) => i >= 0 && j >= 0 && i < W && j < H && labels.data[(k * H + j) * W + i] === LIVER;
   const inside = (i, j) => { for (let dj = -rpx; dj <= rpx; dj += 2) for (let di = -rpx; di <= rpx; di += 2) if (di * di + dj * dj <= rpx * rpx && !m(i + di, j + dj)) return false; return true; };
@@ -146,6 +150,7 @@ try {
   }
   step(`${strokes} brush strokes`);
   await page.waitForTimeout(1000);
+  check((await page.locator('[data-testid="sat-message"]').count()) === 0, `the stale message ("${emptyMsg}") is gone after painting`);
   await page.screenshot({ path: join(ART, 'e2e-1-reference.png') });
 
   step('running Segment Any Tissue');
@@ -162,7 +167,30 @@ try {
   const liver = labels.data.map((v) => (v === LIVER ? 1 : 0));
   const d = dice(result, liver, seg1);
   check(d >= 0.85, `Dice (viewer result vs labels, liver) = ${d.toFixed(3)} ≥ 0.85`);
+  // The review sees the series' pixels (handed back by the worker): a good result is not doubtful everywhere.
+  check(st.result.doubtful.length <= D / 2, `the review doubts ${st.result.doubtful.length} of ${D} slices of a result with Dice ${d.toFixed(2)}`);
   check(st.result.references === `reference slices: ${sliceNumbers[k]} (drawn)`, `the panel names the drawn slice as the viewer does: "${st.result.references}"`);
+
+  step('after a run the result is never confused with the drawing');
+  {
+    const drawingId0 = (await segmentationIds(page)).find((x) => x !== resultId);
+    const look = await page.evaluate(({ r, d }) => {
+      const s = window.services.segmentationService;
+      const vp = window.services.viewportGridService.getActiveViewportId();
+      const seg = (id) => ({ label: s.getSegmentation(id)?.segments?.[1]?.label, color: Array.from(s.getSegmentColor(vp, id, 1) ?? []).slice(0, 3) });
+      return { result: seg(r), drawing: seg(d), active: s.getActiveSegmentation(vp)?.segmentationId };
+    }, { r: resultId, d: drawingId0 });
+    check(look.result.label && look.result.label !== look.drawing.label, `the result segment is named apart from the drawing ("${look.result.label}" vs "${look.drawing.label}")`);
+    check(look.result.color.length === 3 && look.result.color.join() !== look.drawing.color.join(), `the result's colour differs from the drawing's (${look.result.color} vs ${look.drawing.color})`);
+    check(look.active === drawingId0, `the drawing is the active segmentation again (${look.active})`);
+    const resultBefore = await readSegmentation(page);
+    const drawingBefore = await readSegmentation(page, drawingId0);
+    const C0 = await showSliceForDrawing(page, k);
+    await stroke(page, C0, Math.floor(W * 0.5), Math.floor(W * 0.53), Math.floor(H * 0.5), 2);
+    await page.waitForTimeout(800);
+    check(Buffer.compare(await readSegmentation(page), resultBefore) === 0, 'a click and drag on the viewport after the run does not change the result');
+    check(Buffer.compare(await readSegmentation(page, drawingId0), drawingBefore) === 0, '… nor the drawing (no brush is armed)');
+  }
 
   step('the panel is docked in OHIF\'s right panel, under the segmentation list');
   const panelBox = await rectOf(page, '[data-testid="sat-panel"]');
@@ -181,6 +209,8 @@ try {
   await page.locator(`[data-testid="sat-strip-cell"][data-k="${target.k}"]`).click();
   await page.waitForTimeout(800);
   check((await shownSliceNumber(page)) === target.n, `clicking the cell of slice ${target.n} shows slice ${target.n} (overlay ${await shownSliceNumber(page)})`);
+  const marked = await page.locator('[data-testid="sat-strip-cell"][data-shown="true"]').evaluateAll((els) => els.map((e) => Number(e.dataset.slice)));
+  check(marked.length === 1 && marked[0] === target.n, `the strip marks the slice on screen (${marked})`);
   const emptyMislabelled = cells.filter((c) => c.kind === 'mask' && !result.subarray(c.k * len, (c.k + 1) * len).some((v) => v === seg1));
   check(emptyMislabelled.length === 0, `no empty slice is shown as a mask (${emptyMislabelled.map((c) => c.n).join(', ') || 'none'})`);
 
@@ -279,6 +309,15 @@ try {
   if (ex.state !== 'stored') throw new Error(`export: ${ex.message}`);
   await page.screenshot({ path: join(ART, 'e2e-5-stored.png') });
   check(stow.length === 1 && stow[0].auth === TOKEN, `the STOW request went through the data source with its authorization header (${JSON.stringify(stow)})`);
+  {
+    const dl = page.waitForEvent('download', { timeout: 60000 });
+    await page.locator('[data-testid="sat-download"]').click();
+    const name = (await dl).suggestedFilename();
+    const patient = await page.evaluate(() => JSON.stringify(window.services.displaySetService.getActiveDisplaySets().flatMap((x) => x.instances ?? []).map((i) => i.PatientName ?? '').slice(0, 1)));
+    const words = (patient.toLowerCase().match(/[a-z]{3,}/g) ?? []).filter((w) => w !== 'alphabetic');
+    check(/^liver_[a-z0-9.+_-]+\.seg\.dcm$/.test(name) || name === 'liver.seg.dcm', `the download is named from the tissue and the series: ${name}`);
+    check(!words.some((w) => name.includes(w)), `the file name carries nothing of the patient's name (${patient})`);
+  }
 
   step('finding the SEG with QIDO-RS and validating it with dciodvfy');
   const segSeries = await qido({ root: PACS }, `studies/${study}/series`, { Modality: 'SEG' });

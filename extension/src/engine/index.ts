@@ -12,3 +12,7 @@ export { labelsPresent } from './labels';
 export type { PatchEncoder, PatchFeatures } from './features/patch-encoder';
 export type { PromptableSegmenter, PreparedImage, SegmenterPrompt, SegmenterResult } from './segmenters/promptable-segmenter';
 export type { PromptPoint } from './prompts/prompt-types';
+export { reviewLabel, judgeCues, DEFAULT_REVIEW_RULES, REASON_WORDS } from './review/slice-review';
+export type { SliceJudgement, ReviewReason, ReviewRules, ReviewInput } from './review/slice-review';
+export { sliceCues } from './review/slice-cues';
+export type { SliceCues, PaintedCues, EndCues } from './review/slice-cues';

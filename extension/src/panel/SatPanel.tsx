@@ -84,7 +84,7 @@ export function SatPanel({ ctl }: { ctl: SatController }) {
       {shown && (
         <>
           <div style={{ ...row, ...muted }} data-testid="sat-references">{r.references}</div>
-          <ReviewStrip cells={r.cells} sliceNumbers={s.sliceNumbers} current={current} onPick={(k) => ctl.showSlice(k)} />
+          <ReviewStrip cells={r.cells} sliceNumbers={s.sliceNumbers} current={current} shown={s.shownSlice} onPick={(k) => ctl.showSlice(k)} />
           <Doubtful s={s} ctl={ctl} />
           <div>
             {s.phase === 'review' && <button style={button} data-testid="sat-accept" onClick={() => ctl.accept()}>Accept</button>}

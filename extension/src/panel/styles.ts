@@ -10,10 +10,12 @@ export const colors = {
   reference: '#348cfd',
   border: '#3a3f99',
   error: '#ff7070',
+  doubt: '#ffb020',
 };
 
 export const panel: CSSProperties = { color: colors.text, font: '13px system-ui, sans-serif', padding: '8px 10px', borderTop: `1px solid ${colors.border}` };
-export const row: CSSProperties = { marginTop: 6 };
+/** Long messages (a PACS refusal, a file name) wrap inside the panel instead of running past its edge. */
+export const row: CSSProperties = { marginTop: 6, overflowWrap: 'anywhere', wordBreak: 'break-word' };
 export const muted: CSSProperties = { color: colors.muted };
 export const button: CSSProperties = { background: colors.button, color: '#fff', border: 0, borderRadius: 4, padding: '4px 8px', marginRight: 6, marginTop: 6, cursor: 'pointer' };
 export const quiet: CSSProperties = { ...button, background: '#444b66' };

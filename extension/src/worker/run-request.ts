@@ -78,7 +78,7 @@ export async function runRequest(msg: ToWorker, post: Post, here: string): Promi
         onSlice: (s) => { const mask = s.mask.slice(); post({ type: 'slice', ...s, mask, at: now() }, [mask.buffer as ArrayBuffer]); },
       },
     );
-    post({ type: 'done', result }, [result.labels.data.buffer as ArrayBuffer]);
+    post({ type: 'done', result, image: msg.image.data }, [result.labels.data.buffer as ArrayBuffer, msg.image.data.buffer as ArrayBuffer]);
   } catch (e) {
     const err = e as Error;
     post({ type: 'error', name: err?.name ?? 'Error', message: err?.message ?? String(e) });

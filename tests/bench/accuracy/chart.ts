@@ -98,7 +98,7 @@ export function barChart(panels: ChartPanel[], legend: string[]): Rgb {
   return img;
 }
 
-function fillRect(img: Rgb, x: number, y: number, w: number, h: number, c: [number, number, number]): void {
+export function fillRect(img: Rgb, x: number, y: number, w: number, h: number, c: [number, number, number]): void {
   for (let yy = Math.max(0, y); yy < Math.min(img.height, y + h); yy++)
     for (let xx = Math.max(0, x); xx < Math.min(img.width, x + w); xx++) img.data.set(c, (yy * img.width + xx) * 3);
 }
@@ -108,7 +108,7 @@ function glyph(ch: string): string[] {
 }
 
 /** Draws left to right; returns the x after the text. */
-function text(img: Rgb, x: number, y: number, s: string, c: [number, number, number]): number {
+export function text(img: Rgb, x: number, y: number, s: string, c: [number, number, number]): number {
   for (const ch of s) {
     glyph(ch).forEach((row, r) => [...row].forEach((bit, col) => bit === '1' && fillRect(img, x + col, y + r, 1, 1, c)));
     x += 6;

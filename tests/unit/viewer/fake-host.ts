@@ -137,7 +137,7 @@ export class FakeWorker implements EngineWorker {
     if (this.script.hold) await new Promise<void>((r) => (this.release = r));
     if (this.script.fail) return this.emit({ type: 'error', name: 'InputError', message: this.script.fail });
     const geometry: Geometry = { dims: msg.image.dims, spacing: msg.image.spacing, origin: msg.image.origin, direction: msg.image.direction };
-    this.emit({ type: 'done', result: { labels: { ...geometry, data: labels }, perLabel, backend: { encoder: 'fake', segmenter: 'fake' }, seconds: 0.5 } });
+    this.emit({ type: 'done', result: { labels: { ...geometry, data: labels }, perLabel, backend: { encoder: 'fake', segmenter: 'fake' }, seconds: 0.5 }, image: msg.image.data });
   }
 }
 
@@ -174,8 +174,12 @@ export class FakeHost implements ViewerHost {
   }
 
   edited(id: string, slices: EditedSlices): void {
-    for (const w of this.watchers) if (w.id === id) w.fn(slices);
+    for (const w of this.watchers) if (w.id === id || w.id === '*') w.fn(slices);
   }
+
+  /** The viewport's primary tool: a brush until the tool hands the button to a viewing tool. */
+  tool: 'brush' | 'view' = 'brush';
+  seriesInfo: { description?: string; date?: string } = { description: 'CT Body 3.0', date: '20221208' };
 
   activeSeries(): SeriesHandle {
     const host = this;
@@ -209,11 +213,27 @@ export class FakeHost implements ViewerHost {
       },
       activeSegmentationId: () => host.active,
       setActiveSegmentation: (id) => (host.active = id),
-      showSlice: (k) => (host.shown = k),
+      showSlice: (k) => {
+        host.shown = k;
+        for (const fn of host.shownWatchers) fn(k);
+      },
+      watchShownSlice: (fn) => {
+        host.shownWatchers.push(fn);
+        fn(host.shown);
+        return () => (host.shownWatchers = host.shownWatchers.filter((x) => x !== fn));
+      },
+      stopEditing: () => (host.tool = 'view'),
+      describe: () => host.seriesInfo,
+      watchAnyEdit: (fn) => {
+        const w = { id: '*', fn: () => fn() };
+        host.watchers.push(w);
+        return () => (host.watchers = host.watchers.filter((x) => x !== w));
+      },
       sourceInstances: () => host.source,
     };
   }
   shown?: number;
+  shownWatchers: ((k: number | undefined) => void)[] = [];
   segmentationExists(id: string): boolean {
     return this.segmentations.has(id);
   }

@@ -21,6 +21,8 @@ export function cancelledError(): Error {
 
 export class EngineRun {
   readonly done: Promise<SegmentationResult>;
+  /** The series' pixels, back from the worker with the result (the main thread's copy was transferred to it). */
+  returnedImage?: Float32Array;
   private reject?: (e: Error) => void;
   private finished = false;
 
@@ -33,7 +35,10 @@ export class EngineRun {
         if (m.type === 'backend') handlers.backend(m);
         else if (m.type === 'progress') handlers.progress(m.progress);
         else if (m.type === 'slice') handlers.slice(m);
-        else if (m.type === 'done') this.finish(() => resolve(m.result));
+        else if (m.type === 'done') {
+          this.returnedImage = m.image;
+          this.finish(() => resolve(m.result));
+        }
         else if (m.type === 'error') {
           const e = new Error(m.message);
           e.name = m.name;

@@ -4,6 +4,7 @@
  */
 import type { StripCell } from '../review/strip';
 import type { TissueName } from '../review/tissue-names';
+import type { LabelCount } from '../review/result-names';
 
 /**
  * idle: nothing on show. preparing: reading the series and the drawing. running: the engine
@@ -50,6 +51,9 @@ export interface ResultView {
   references: string;
   labels: LabelView[];
   summary: string;
+  /** What the summary is made of, so it follows the tissue's name. */
+  seconds: number;
+  counts: LabelCount[];
   /** Slices worth a second look (k), in slice order, and where the walk is (-1: not started). */
   doubtful: number[];
   ends: number[];
@@ -72,6 +76,8 @@ export interface SatState {
   /** The result on show (also kept while a later run is busy, or after it failed or was cancelled). */
   result?: ResultView;
   notice?: { text: string; kind: 'info' | 'error' };
+  /** The slice (k) the viewer shows, marked on the strip. */
+  shownSlice?: number;
   exporting?: ExportState;
 }
 

@@ -8,7 +8,8 @@
 import type { ModelSettings } from '../../worker/model-settings';
 import { applyCorrections, planReferences } from '../../engine/corrections';
 import { nextDoubtful } from '../review/doubtful';
-import { suggestTissue, TissueName, tissueLabel, tissueNameProblem } from '../review/tissue-names';
+import { suggestTissue, TissueName, tissueNameProblem } from '../review/tissue-names';
+import { resultSegmentName, resultSummary } from '../review/result-names';
 import { cancelledError, EngineRun } from './engine-run';
 import { startLiveRun } from './live-run';
 import { ResultWriter } from './result-writer';
@@ -30,6 +31,8 @@ export class SatController {
   readonly stateStore = new StateStore();
   private tracked?: Tracked;
   private attempt?: Attempt;
+  /** Stops watching for the edit that makes an error message stale. */
+  private staleWatch?: () => void;
 
   constructor(private readonly host: ViewerHost, private readonly models: () => ModelSettings | undefined = () => undefined) {}
 
@@ -47,6 +50,7 @@ export class SatController {
     if (isBusy(settled.phase)) return;
     const pressedAt = this.host.now();
     const attempt: Attempt = (this.attempt = { cancelled: false });
+    this.staleWatch?.();
     this.stateStore.set({ phase: 'preparing', progress: { fraction: 0, stage: 'Reading the series…' }, notice: undefined, exporting: undefined, liveCells: undefined });
     let series: SeriesHandle | undefined;
     let activeBefore: string | undefined;
@@ -80,8 +84,13 @@ export class SatController {
       const pixels = await series.loadImage((d, n) => this.stage(`Loading slice ${d} of ${n}`));
       this.checkCancelled(attempt);
       await this.host.yieldToViewer();
-      if (!t) t = this.tracked = created = await createTracked(series, drawing, labels, len * depth);
-      for (const l of labels) t.labelmap.setSegment(l.value, { label: l.tissue ? tissueLabel(l.tissue) : l.segmentName, color: t.labelmap.segmentColor(l.value) ? undefined : resultColor(drawing, l.value) });
+      if (!t) t = this.tracked = created = await createTracked(series, drawing, labels, len * depth, (k) => this.stateStore.set({ shownSlice: k }));
+      for (const l of labels) {
+        // The viewer gives every new segment its default colour (the drawing's red too): colour each once, then leave the user's choice.
+        const color = t.coloured.has(l.value) ? undefined : resultColor(drawing, l.value);
+        t.labelmap.setSegment(l.value, { label: resultSegmentName(l), color });
+        t.coloured.add(l.value);
+      }
       this.checkCancelled(attempt);
       await this.host.yieldToViewer();
       const before = { corrections: t.corrections, view: t.view, accepted: t.accepted, dirty: t.dirty, producedAtDirty: slicesOf(t.produced, len, t.dirty, depth) };
@@ -94,7 +103,10 @@ export class SatController {
       await this.host.yieldToViewer();
       const final = applyCorrections(result.labels.data, plan, grid);
       await writer.finish(final, this.host.forEachSlice);
-      const view = await buildResultView({ segmentationId: t.labelmap.segmentationId, final, sliceLength: len, depth, plan, engine: result, secondsSincePress: (this.host.now() - pressedAt) / 1000, labels, sliceNumbers: series.sliceNumbers, forEachSlice: this.host.forEachSlice });
+      // The pixels went to the worker (transferred); it hands them back for the review. Without them the strip shows the engine's own scores.
+      const returned = attempt.engine.returnedImage;
+      const image = returned?.length === len * depth ? { ...series.geometry, data: returned, channels: 1 as const, modality: series.modality } : undefined;
+      const view = await buildResultView({ segmentationId: t.labelmap.segmentationId, final, sliceLength: len, depth, plan, engine: result, secondsSincePress: (this.host.now() - pressedAt) / 1000, labels, sliceNumbers: series.sliceNumbers, forEachSlice: this.host.forEachSlice, image });
       t.produced = current; // the writer kept `current` equal to the labelmap: it now holds the final result
       t.corrections = plan.corrections;
       t.view = view;
@@ -105,6 +117,9 @@ export class SatController {
         (tracked) => this.tracked === tracked && !isBusy(this.stateStore.get().phase),
         (side, undo) => this.showRestored(side.view, side.accepted, undo),
       );
+      // A click after the run must not paint into the result: the drawing is active again, and no brush until the user chooses to correct.
+      if (this.host.segmentationExists(drawing.segmentationId)) series.setActiveSegmentation(drawing.segmentationId);
+      series.stopEditing();
       this.stateStore.set({ phase: 'review', result: view, liveCells: undefined, progress: undefined, notice: { text: view.summary, kind: 'info' } });
     } catch (e) {
       attempt.engine?.cancel();
@@ -116,6 +131,7 @@ export class SatController {
       if (attempt.disposed) return;
       if (series && activeBefore && this.host.segmentationExists(activeBefore)) series.setActiveSegmentation(activeBefore);
       this.settleAfterFailure(settled, e as Error);
+      this.dropNoticeOnNextEdit(series);
     } finally {
       if (this.attempt === attempt) this.attempt = undefined;
     }
@@ -153,9 +169,13 @@ export class SatController {
     if (!t || !view) return;
     t.names.set(value, name);
     const labels = view.labels.map((l) => (l.value === value ? { ...l, tissue: name } : l));
-    t.view = { ...view, labels };
-    if (!tissueNameProblem(name)) t.labelmap.setSegment(value, { label: tissueLabel(name) });
-    this.stateStore.set({ result: t.view, exporting: undefined });
+    const summary = resultSummary(view.seconds, labels, view.counts);
+    t.view = { ...view, labels, summary };
+    const named = labels.find((l) => l.value === value)!;
+    if (!tissueNameProblem(name)) t.labelmap.setSegment(value, { label: resultSegmentName(named) });
+    // The summary line follows the name (it said "Segment 1" after the tissue was named Liver).
+    const notice = this.stateStore.get().notice;
+    this.stateStore.set({ result: t.view, exporting: undefined, ...(notice?.text === view.summary ? { notice: { ...notice, text: summary } } : {}) });
   }
 
   showSlice(k: number): void {
@@ -205,6 +225,7 @@ export class SatController {
   }
 
   dispose(): void {
+    this.staleWatch?.();
     this.host.releaseWorkers();
     if (this.attempt) {
       this.attempt.cancelled = true;
@@ -253,6 +274,19 @@ export class SatController {
     const text = cancelled ? `Cancelled.${kept ? ' The previous result is kept.' : ''}` : message;
     this.stateStore.replace({ ...base, backend: this.stateStore.get().backend ?? settled.backend, progress: undefined, liveCells: undefined, exporting: undefined, notice: { text, kind: cancelled ? 'info' : 'error' } });
     if (!cancelled) this.host.notify(message, 'error');
+  }
+
+  /** An error about the drawing ("… is empty") is stale once the user paints: it goes then. */
+  private dropNoticeOnNextEdit(series: SeriesHandle | undefined): void {
+    const notice = this.stateStore.get().notice;
+    if (!series || notice?.kind !== 'error') return;
+    this.staleWatch?.();
+    const stop = series.watchAnyEdit(() => {
+      stop();
+      if (this.staleWatch === stop) this.staleWatch = undefined;
+      if (this.stateStore.get().notice === notice) this.stateStore.set({ notice: undefined });
+    });
+    this.staleWatch = stop;
   }
 
   private stage(text: string): void {

@@ -4,6 +4,7 @@
  */
 import type { Geometry } from '../../engine';
 import { describeTissue, TissueName, tissueNameProblem } from '../review/tissue-names';
+import { segFileName } from '../review/result-names';
 import type { LabelView } from './run-state';
 import type { Rgba, SeriesHandle } from './viewer-host';
 
@@ -43,5 +44,5 @@ export async function buildSeg(input: SegExportInput): Promise<{ bytes: Uint8Arr
     seriesDescription: `Segment Any Tissue: ${segments.map((s) => s.label).join(', ')}`.slice(0, 64),
     contentLabel: 'SAT',
   });
-  return { bytes: out.bytes, fileName: `sat-seg-${out.seriesInstanceUID}.dcm` };
+  return { bytes: out.bytes, fileName: segFileName(segments.map((s) => s.label), input.series.describe()) };
 }

@@ -6,7 +6,8 @@
 import { contrastingColor } from '../review/colors';
 import { collectSliceCorrections, Correction } from '../../engine/corrections';
 import { encodeSlice, RleSlice } from '../review/slice-rle';
-import { tissueLabel, TissueName } from '../review/tissue-names';
+import type { TissueName } from '../review/tissue-names';
+import { resultSegmentName } from '../review/result-names';
 import type { LabelView, ResultView } from './run-state';
 import type { DrawingInfo, EditedSlices, ResultLabelmap, SeriesHandle, ViewerHost } from './viewer-host';
 
@@ -23,14 +24,17 @@ export interface Tracked {
   view?: ResultView;
   accepted: boolean;
   names: Map<number, TissueName>;
+  /** Segments the tool has coloured (once each: a colour the user picks later stays). */
+  coloured: Set<number>;
+  /** Stops watching the user's edits and the slice on show. */
   unwatch: () => void;
 }
 
 /** A new result segmentation for the drawing, watched for the user's edits. */
-export async function createTracked(series: SeriesHandle, drawing: DrawingInfo, labels: LabelView[], voxels: number): Promise<Tracked> {
+export async function createTracked(series: SeriesHandle, drawing: DrawingInfo, labels: LabelView[], voxels: number, onShown?: (k: number | undefined) => void): Promise<Tracked> {
   const labelmap = await series.createResult(
     `SAT: ${drawing.label}`,
-    labels.map((l) => ({ index: l.value, label: l.tissue ? tissueLabel(l.tissue) : l.segmentName, color: resultColor(drawing, l.value) })),
+    labels.map((l) => ({ index: l.value, label: resultSegmentName(l), color: resultColor(drawing, l.value) })),
   );
   const t: Tracked = {
     series,
@@ -41,9 +45,15 @@ export async function createTracked(series: SeriesHandle, drawing: DrawingInfo, 
     dirty: new Set(),
     accepted: false,
     names: new Map(labels.filter((l) => l.tissue).map((l) => [l.value, l.tissue!])),
+    coloured: new Set(),
     unwatch: () => undefined,
   };
-  t.unwatch = series.watchEdits(labelmap.segmentationId, (slices) => markDirty(t, slices));
+  const unwatchEdits = series.watchEdits(labelmap.segmentationId, (slices) => markDirty(t, slices));
+  const unwatchShown = onShown ? series.watchShownSlice(onShown) : () => undefined;
+  t.unwatch = () => {
+    unwatchEdits();
+    unwatchShown();
+  };
   return t;
 }
 

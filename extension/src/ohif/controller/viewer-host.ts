@@ -62,6 +62,14 @@ export interface SeriesHandle {
   activeSegmentationId(): string | undefined;
   setActiveSegmentation(segmentationId: string): void;
   showSlice(k: number): void;
+  /** Calls back with the slice (k) on show now and whenever the viewer pages to another one. */
+  watchShownSlice(onShown: (k: number | undefined) => void): () => void;
+  /** Leaves editing tools (brush, eraser…) for a viewing one, so a click does not paint. */
+  stopEditing(): void;
+  /** Series description and date (series, else study; DICOM DA), for file names. Never patient data. */
+  describe(): { description?: string; date?: string };
+  /** Calls back on the user's next edit of any segmentation of the viewer (the tool's own writes excepted). */
+  watchAnyEdit(onEdit: () => void): () => void;
   /** DICOM metadata of the source instances, in volume order, for the SEG writer. */
   sourceInstances(): DicomInstanceMeta[];
 }

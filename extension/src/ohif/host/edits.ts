@@ -85,3 +85,14 @@ function shownSlices(ctx: HostContext, layout: SeriesLayout, eventSlices: number
   }
   return out.size ? [...out] : 'all';
 }
+
+/** Calls back on the user's next edit of any segmentation (not the tool's own writes): a message about an empty drawing is then stale. */
+export function watchAnySegmentationEdit(ctx: HostContext, guard: WriteGuard, onEdit: () => void): () => void {
+  const { eventTarget } = ctx.cornerstone;
+  const { Events } = ctx.tools.Enums;
+  const listener = () => {
+    if (!guard.active) onEdit();
+  };
+  eventTarget.addEventListener(Events.SEGMENTATION_DATA_MODIFIED, listener);
+  return () => eventTarget.removeEventListener(Events.SEGMENTATION_DATA_MODIFIED, listener);
+}

@@ -22,6 +22,25 @@ export function showSeriesSlice(ctx: HostContext, layout: SeriesLayout, k: numbe
   }
 }
 
+/** Calls back with the slice (k) on show whenever a viewport of the series pages to another image; and once now. */
+export function watchShownSlice(ctx: HostContext, layout: SeriesLayout, onShown: (k: number | undefined) => void): () => void {
+  const { Events } = ctx.cornerstone.Enums;
+  const grid = ctx.services.viewportGridService.getState();
+  const elements: HTMLElement[] = [];
+  for (const [viewportId, vp] of grid.viewports) {
+    if (!vp.displaySetInstanceUIDs?.includes(layout.displaySet.displaySetInstanceUID)) continue;
+    const el = (ctx.services.cornerstoneViewportService.getCornerstoneViewport(viewportId) as Pageable | undefined)?.element;
+    if (el) elements.push(el);
+  }
+  const fire = () => onShown([...shownSlices(ctx, layout)][0]);
+  const events = [Events.STACK_NEW_IMAGE, Events.VOLUME_NEW_IMAGE];
+  for (const el of elements) for (const e of events) el.addEventListener(e, fire);
+  fire();
+  return () => {
+    for (const el of elements) for (const e of events) el.removeEventListener(e, fire);
+  };
+}
+
 /** The slices (k) of the series that viewports show right now (stack viewports: their current image). */
 export function shownSlices(ctx: HostContext, layout: SeriesLayout): Set<number> {
   const out = new Set<number>();

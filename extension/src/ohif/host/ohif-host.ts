@@ -7,10 +7,11 @@ import type { SeriesHandle, ViewerHost } from '../controller/viewer-host';
 import { PANEL_ID } from '../ids';
 import { hostContext, HostContext } from './context';
 import { downloadFile, storeThroughDataSource } from './data-source';
-import { watchSegmentationEdits } from './edits';
+import { watchAnySegmentationEdit, watchSegmentationEdits } from './edits';
+import { describeSeries, stopEditing } from './editing-tools';
 import { warmEngineWorkers } from './engine-worker';
 import { findDrawing, readLabelmapVolume } from './labelmaps';
-import { showSeriesSlice } from './navigation';
+import { showSeriesSlice, watchShownSlice } from './navigation';
 import type { OhifManagers } from './ohif-types';
 import { forEachSliceYielding, yieldIfDue } from './main-thread';
 import { loadSeriesPixels } from './pixels';
@@ -64,6 +65,10 @@ function seriesHandle(ctx: HostContext, guard: WriteGuard): SeriesHandle {
       if (segmentationService.getSegmentation(id)) segmentationService.setActiveSegmentation(layout.viewportId, id);
     },
     showSlice: (k) => showSeriesSlice(ctx, layout, k),
+    watchShownSlice: (onShown) => watchShownSlice(ctx, layout, onShown),
+    stopEditing: () => stopEditing(ctx, layout),
+    describe: () => describeSeries(layout),
+    watchAnyEdit: (onEdit) => watchAnySegmentationEdit(ctx, guard, onEdit),
     sourceInstances: () => sourceInstanceMetas(ctx, layout),
   };
 }

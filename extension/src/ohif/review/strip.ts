@@ -1,13 +1,16 @@
 /**
  * The review strip: one cell per slice, saying what the result holds there (pure). A slice
  * with no voxels of the result is empty whatever the engine's score for it was: it is never
- * shown as a confident (green) mask.
+ * shown as a confident (green) mask. A finished result's cells carry the shared per-slice
+ * review (engine/review: the judgement `sat segment --json` prints too).
  */
+import type { ReviewReason, SliceJudgement } from '../../engine';
+
 export type StripCell =
   | { kind: 'reference'; why: 'drawn' | 'corrected' }
-  | { kind: 'mask'; confidence: number }
-  /** looked: the engine segmented the slice and found nothing (or decided the tissue ended there). */
-  | { kind: 'empty'; looked: boolean }
+  | { kind: 'mask'; confidence: number; doubtful?: boolean; reason?: ReviewReason }
+  /** looked: the engine segmented the slice and found nothing (or decided the tissue ended there); doubtful: the tissue may go on here. */
+  | { kind: 'empty'; looked: boolean; doubtful?: boolean; reason?: ReviewReason }
   /** Not reached yet (during a run). */
   | { kind: 'pending' };
 
@@ -25,16 +28,26 @@ export interface StripInput {
   correctedSlices: readonly number[];
   /** Per label value, the engine's per-slice confidence (NaN where it did not look). */
   confidence: ReadonlyMap<number, ArrayLike<number>>;
+  /** Per label value, the review's records (painted slices and the slice past each end). */
+  review?: ReadonlyMap<number, readonly SliceJudgement[]>;
 }
 
-/** The cells of a finished result. */
+/** The cells of a finished result: the review's confidence where there is one (the weakest label's), else the engine's. */
 export function stripCells(input: StripInput): StripCell[] {
   const drawn = new Set(input.drawnSlices);
   const corrected = new Set(input.correctedSlices);
+  const judged = new Map<number, SliceJudgement[]>();
+  for (const js of input.review?.values() ?? []) for (const j of js) judged.set(j.slice, [...(judged.get(j.slice) ?? []), j]);
   return input.presence.map((present, k): StripCell => {
     if (corrected.has(k)) return { kind: 'reference', why: 'corrected' };
     if (drawn.has(k)) return { kind: 'reference', why: 'drawn' };
-    if (!present.length) return { kind: 'empty', looked: [...input.confidence.values()].some((c) => !Number.isNaN(c[k])) };
+    const weakest = (judged.get(k) ?? []).reduce<SliceJudgement | undefined>((a, j) => (!a || j.confidence < a.confidence ? j : a), undefined);
+    const doubt = weakest?.doubtful ? { doubtful: true, reason: weakest.reason ?? undefined } : {};
+    if (!present.length) {
+      const looked = [...input.confidence.values()].some((c) => !Number.isNaN(c[k])) || Boolean(weakest);
+      return weakest?.doubtful ? { kind: 'empty', looked, ...doubt } : { kind: 'empty', looked };
+    }
+    if (weakest) return weakest.doubtful ? { kind: 'mask', confidence: weakest.confidence, ...doubt } : { kind: 'mask', confidence: weakest.confidence };
     let confidence = 1;
     for (const l of present) {
       const c = input.confidence.get(l)?.[k];
