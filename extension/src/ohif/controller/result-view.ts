@@ -16,8 +16,8 @@ export interface ResultViewInput {
   depth: number;
   plan: ReferencePlan;
   engine: SegmentationResult;
-  /** From the press to the result on screen: what the user waited, not the engine's own time. */
-  secondsSincePress: number;
+  /** From the press to now: what the user waited, not the engine's own time (read when the review is ready). */
+  secondsSincePress: () => number;
   labels: LabelView[];
   sliceNumbers: readonly number[];
   forEachSlice: (count: number, step: (k: number) => void) => Promise<void>;
@@ -41,13 +41,14 @@ export async function buildResultView(input: ResultViewInput): Promise<ResultVie
   const cells = stripCells({ presence, drawnSlices: plan.drawnSlices, correctedSlices: plan.correctedSlices, confidence, review });
   const ends = endSlices(presence, plan.labels);
   const counts = labels.map((l) => ({ value: l.value, voxels: voxels.get(l.value) ?? 0, slices: slices.get(l.value) ?? 0 }));
+  const seconds = input.secondsSincePress();
   return {
     segmentationId: input.segmentationId,
     cells,
     references: describeReferences(plan, input.sliceNumbers),
     labels,
-    summary: resultSummary(input.secondsSincePress, labels, counts),
-    seconds: input.secondsSincePress,
+    summary: resultSummary(seconds, labels, counts),
+    seconds,
     counts,
     doubtful: doubtfulSlices(cells, ends, undefined, Boolean(review)),
     ends,

@@ -106,7 +106,7 @@ export class SatController {
       // The pixels went to the worker (transferred); it hands them back for the review. Without them the strip shows the engine's own scores.
       const returned = attempt.engine.returnedImage;
       const image = returned?.length === len * depth ? { ...series.geometry, data: returned, channels: 1 as const, modality: series.modality } : undefined;
-      const view = await buildResultView({ segmentationId: t.labelmap.segmentationId, final, sliceLength: len, depth, plan, engine: result, secondsSincePress: (this.host.now() - pressedAt) / 1000, labels, sliceNumbers: series.sliceNumbers, forEachSlice: this.host.forEachSlice, image });
+      const view = await buildResultView({ segmentationId: t.labelmap.segmentationId, final, sliceLength: len, depth, plan, engine: result, secondsSincePress: () => (this.host.now() - pressedAt) / 1000, labels, sliceNumbers: series.sliceNumbers, forEachSlice: this.host.forEachSlice, image });
       t.produced = current; // the writer kept `current` equal to the labelmap: it now holds the final result
       t.corrections = plan.corrections;
       t.view = view;
