@@ -58,6 +58,15 @@ function install(extensionManager: ExtensionManager): void {
       return target ? toBase64(await series().readLabelmap(target)) : undefined;
     },
     showSlice: (k: number) => series().showSlice(k),
+    /** How many images of the active viewport's series cornerstone holds decoded now (bench:viewer). */
+    cachedFrames: () => {
+      const w = window as unknown as { services: { viewportGridService: { getState(): { activeViewportId: string; viewports: Map<string, { displaySetInstanceUIDs?: string[] }> } }; displaySetService: { getDisplaySetByUID(uid: string): { imageIds?: string[] } | undefined } } };
+      const grid = w.services.viewportGridService.getState();
+      const uid = grid.viewports.get(grid.activeViewportId)?.displaySetInstanceUIDs?.[0];
+      const ids = (uid && w.services.displaySetService.getDisplaySetByUID(uid)?.imageIds) || [];
+      const { cache } = libs().cornerstone;
+      return { cached: ids.filter((id) => cache.getImage(id)).length, total: ids.length };
+    },
     /** Page coordinates of pixel (i, j) of slice k, as an affine (for scripted brush strokes). */
     pixelToPage: (k: number) => {
       const s = series();

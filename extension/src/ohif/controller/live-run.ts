@@ -7,6 +7,7 @@ import { cellWithSlice, StripCell } from '../review/strip';
 import { TimeLeftEstimator } from '../review/time-left';
 import type { ModelSettings } from '../../worker/model-settings';
 import { EngineRun } from './engine-run';
+import { markRun } from './run-marks';
 import type { ResultWriter } from './result-writer';
 import type { LabelView, StateStore } from './run-state';
 import type { SeriesHandle, ViewerHost } from './viewer-host';
@@ -55,6 +56,7 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
     {
       backend: (m) => {
         estimator.begin(m.at ?? host.now()); // the worker reports its backends right before it starts segmenting
+        markRun('engine-start', m.at);
         store.set({ backend: { kind: m.kind, encoder: m.encoder, segmenter: m.segmenter, device: m.device, why: m.why } });
       },
       progress: (p) => (p.fraction === 0 && p.stage ? input.stage(p.stage) : undefined),

@@ -14,6 +14,7 @@ import { startLiveRun } from './live-run';
 import { ResultWriter } from './result-writer';
 import { buildResultView } from './result-view';
 import { INITIAL_STATE, isBusy, LabelView, ResultView, SatState, StateStore } from './run-state';
+import { markRun } from './run-marks';
 import { recordRunStep } from './run-undo';
 import { buildSeg } from './seg-export';
 import { correctionsOf, createTracked, paintedSlices, resultColor, slicesOf, Tracked } from './tracked-result';
@@ -46,6 +47,7 @@ export class SatController {
     const settled = this.stateStore.get();
     if (isBusy(settled.phase)) return;
     const pressedAt = this.host.now();
+    markRun('press', pressedAt);
     const attempt: Attempt = (this.attempt = { cancelled: false });
     this.stateStore.set({ phase: 'preparing', progress: { fraction: 0, stage: 'Reading the series…' }, notice: undefined, exporting: undefined, liveCells: undefined });
     let series: SeriesHandle | undefined;
@@ -78,6 +80,7 @@ export class SatController {
       const labels = plan.labels.map((v) => this.labelView(v, drawing, t));
       this.stateStore.set({ sliceNumbers: series.sliceNumbers, progress: { fraction: 0, stage: 'Loading the series…' } });
       const pixels = await series.loadImage((d, n) => this.stage(`Loading slice ${d} of ${n}`));
+      markRun('read');
       this.checkCancelled(attempt);
       await this.host.yieldToViewer();
       if (!t) t = this.tracked = created = await createTracked(series, drawing, labels, len * depth);
@@ -90,6 +93,7 @@ export class SatController {
       attempt.engine = startLiveRun({ host: this.host, store: this.stateStore, series, pixels, plan, labels, writer, models: this.models(), stage: (text) => this.stage(text) });
       if (attempt.cancelled) attempt.engine.cancel();
       const result = await attempt.engine.done;
+      markRun('engine-done', undefined, { seconds: result.seconds });
       this.checkCancelled(attempt);
       await this.host.yieldToViewer();
       const final = applyCorrections(result.labels.data, plan, grid);
@@ -105,6 +109,7 @@ export class SatController {
         (tracked) => this.tracked === tracked && !isBusy(this.stateStore.get().phase),
         (side, undo) => this.showRestored(side.view, side.accepted, undo),
       );
+      markRun('result');
       this.stateStore.set({ phase: 'review', result: view, liveCells: undefined, progress: undefined, notice: { text: view.summary, kind: 'info' } });
     } catch (e) {
       attempt.engine?.cancel();
