@@ -8,6 +8,7 @@ import { TimeLeftEstimator } from '../review/time-left';
 import type { ModelSettings } from '../../worker/model-settings';
 import { EngineRun } from './engine-run';
 import { markRun } from './run-marks';
+import { ShownTimeLeft } from './shown-time-left';
 import type { ResultWriter } from './result-writer';
 import type { LabelView, StateStore } from './run-state';
 import type { SeriesHandle, ViewerHost } from './viewer-host';
@@ -36,11 +37,12 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
   );
   const nameOf = (v: number) => labels.find((l) => l.value === v)?.segmentName ?? `label ${v}`;
   store.set({ phase: 'running', liveCells, progress: { fraction: 0, stage: 'Starting the engine…' } });
+  const shown = new ShownTimeLeft();
   const progressNow = (stage: string) => {
     const remaining = estimator.slicesLeft();
     const done = liveCells.filter((c) => c.kind !== 'pending').length;
     const fraction = Number.isFinite(remaining) ? done / Math.max(1, done + remaining) : 0;
-    store.set({ progress: { fraction, stage, secondsLeft: estimator.secondsLeft(host.now()) } });
+    store.set({ progress: { fraction, stage, secondsLeft: shown.show(estimator.secondsLeft(host.now()), host.now()) } });
   };
   return new EngineRun(
     host.startWorker(input.models),
