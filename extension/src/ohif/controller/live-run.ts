@@ -19,6 +19,8 @@ export interface LiveRunInput {
   series: SeriesHandle;
   pixels: Float32Array;
   plan: ReferencePlan;
+  /** The plan's mask, copied for the worker (it is transferred; copyInSteps makes it). */
+  referenceMask: Uint8Array;
   labels: LabelView[];
   writer: ResultWriter;
   models: ModelSettings | undefined;
@@ -49,7 +51,7 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
     {
       type: 'run',
       image: { ...geometry, data: input.pixels, channels: 1, modality: series.modality },
-      referenceMask: { ...geometry, data: plan.mask.slice() },
+      referenceMask: { ...geometry, data: input.referenceMask },
       labels: plan.labels,
       models: input.models,
       sliceNames: sliceNumbers.map((n) => `slice ${n} of ${depth}`),
@@ -73,6 +75,14 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
       },
     },
   );
+}
+
+/** A copy of a volume made slice by slice, so a 512²×N copy is not one long task of the viewer's thread. */
+export async function copyInSteps(volume: Uint8Array, len: number, forEachSlice: (count: number, step: (k: number) => void) => Promise<void>): Promise<Uint8Array> {
+  const out = new Uint8Array(volume.length);
+  const slices = Math.ceil(volume.length / len);
+  await forEachSlice(slices, (k) => out.set(volume.subarray(k * len, (k + 1) * len), k * len));
+  return out;
 }
 
 /** Slices the user erased a label on: the engine stops that label's runs before them. */

@@ -10,7 +10,7 @@ import { applyCorrections, planReferences } from '../review/corrections';
 import { nextDoubtful } from '../review/doubtful';
 import { suggestTissue, TissueName, tissueLabel, tissueNameProblem } from '../review/tissue-names';
 import { cancelledError, EngineRun } from './engine-run';
-import { startLiveRun } from './live-run';
+import { copyInSteps, startLiveRun } from './live-run';
 import { ResultWriter } from './result-writer';
 import { buildResultView } from './result-view';
 import { INITIAL_STATE, isBusy, LabelView, ResultView, SatState, StateStore } from './run-state';
@@ -89,14 +89,17 @@ export class SatController {
       await this.host.yieldToViewer();
       const before = { corrections: t.corrections, view: t.view, accepted: t.accepted, dirty: t.dirty, producedAtDirty: slicesOf(t.produced, len, t.dirty, depth) };
       t.dirty = new Set(); // edits made while the run writes are kept for the next one
+      const referenceMask = await copyInSteps(plan.mask, len, this.host.forEachSlice);
+      this.checkCancelled(attempt);
       writer = new ResultWriter(t.labelmap, current, len, new Set(plan.correctedSlices), this.host.nextFrame);
-      attempt.engine = startLiveRun({ host: this.host, store: this.stateStore, series, pixels, plan, labels, writer, models: this.models(), stage: (text) => this.stage(text) });
+      attempt.engine = startLiveRun({ host: this.host, store: this.stateStore, series, pixels, plan, referenceMask, labels, writer, models: this.models(), stage: (text) => this.stage(text) });
       if (attempt.cancelled) attempt.engine.cancel();
       const result = await attempt.engine.done;
       markRun('engine-done', undefined, { seconds: result.seconds });
       this.checkCancelled(attempt);
       await this.host.yieldToViewer();
-      const final = applyCorrections(result.labels.data, plan, grid);
+      // Without corrections the engine's own volume (ours, transferred) is the final one: no 512²×N copy here.
+      const final = !plan.corrections.length && result.labels.data instanceof Uint8Array ? result.labels.data : applyCorrections(result.labels.data, plan, grid);
       await writer.finish(final, this.host.forEachSlice);
       const view = await buildResultView({ segmentationId: t.labelmap.segmentationId, final, sliceLength: len, depth, plan, engine: result, secondsSincePress: (this.host.now() - pressedAt) / 1000, labels, sliceNumbers: series.sliceNumbers, forEachSlice: this.host.forEachSlice });
       t.produced = current; // the writer kept `current` equal to the labelmap: it now holds the final result
