@@ -71,7 +71,7 @@ export class SatController {
       this.checkCancelled(attempt);
       const { corrections, current } = t ? await correctionsOf(t, this.host) : { corrections: [], current: new Uint8Array(len * depth) };
       await this.host.yieldToViewer();
-      const plan = planReferences(drawn, corrections, grid, painted);
+      const plan = planReferences(drawn, corrections, grid, painted, true);
       if (!plan.labels.length) {
         throw new Error(corrections.length
           ? 'Nothing is left to segment: the corrections erased every drawn slice. Paint the tissue on a slice and run again.'
@@ -87,8 +87,9 @@ export class SatController {
       for (const l of labels) t.labelmap.setSegment(l.value, { label: l.tissue ? tissueLabel(l.tissue) : l.segmentName, color: t.labelmap.segmentColor(l.value) ? undefined : resultColor(drawing, l.value) });
       this.checkCancelled(attempt);
       await this.host.yieldToViewer();
-      const before = { corrections: t.corrections, view: t.view, accepted: t.accepted, dirty: t.dirty, producedAtDirty: slicesOf(t.produced, len, t.dirty, depth) };
+      const dirty = t.dirty;
       t.dirty = new Set(); // edits made while the run writes are kept for the next one
+      const before = { corrections: t.corrections, view: t.view, accepted: t.accepted, dirty, producedAtDirty: await slicesOf(t.produced, len, dirty, depth, this.host) };
       const referenceMask = await copyInSteps(plan.mask, len, this.host.forEachSlice);
       this.checkCancelled(attempt);
       writer = new ResultWriter(t.labelmap, current, len, new Set(plan.correctedSlices), this.host.nextFrame);
@@ -102,13 +103,14 @@ export class SatController {
       const final = !plan.corrections.length && result.labels.data instanceof Uint8Array ? result.labels.data : applyCorrections(result.labels.data, plan, grid);
       await writer.finish(final, this.host.forEachSlice);
       const view = await buildResultView({ segmentationId: t.labelmap.segmentationId, final, sliceLength: len, depth, plan, engine: result, secondsSincePress: (this.host.now() - pressedAt) / 1000, labels, sliceNumbers: series.sliceNumbers, forEachSlice: this.host.forEachSlice });
+      const producedAtDirty = await slicesOf(current, len, before.dirty, depth, this.host);
       t.produced = current; // the writer kept `current` equal to the labelmap: it now holds the final result
       t.corrections = plan.corrections;
       t.view = view;
       t.accepted = false;
       recordRunStep(
         this.host,
-        { tracked: t, changes: writer.changes(), before, after: { corrections: t.corrections, view, accepted: false, producedAtDirty: slicesOf(t.produced, len, before.dirty, depth) } },
+        { tracked: t, changes: writer.changes(), before, after: { corrections: t.corrections, view, accepted: false, producedAtDirty } },
         (tracked) => this.tracked === tracked && !isBusy(this.stateStore.get().phase),
         (side, undo) => this.showRestored(side.view, side.accepted, undo),
       );
