@@ -165,7 +165,7 @@ export async function traceTasks(browser, page) {
     // The run's User Timing marks (run-marks.ts), on the trace's clock, so tasks can be placed in the run's phases.
     const marks = {};
     for (const e of events) if (e.pid === pid && typeof e.name === 'string' && e.name.startsWith('sat:') && (e.ph === 'R' || e.ph === 'I' || e.ph === 'n' || e.ph === 'b')) marks[e.name.slice(4)] ??= e.ts / 1000;
-    const frameName = (id) => { const f = nodes.get(id)?.callFrame; return f ? `${f.functionName || '(anonymous)'} ${(f.url ?? '').split('/').pop()}:${f.lineNumber}` : '?'; };
+    const frameName = (id) => { const f = nodes.get(id)?.callFrame; return f ? `${f.functionName || '(anonymous)'} ${(f.url ?? '').replace(/^.*\/sat\//, '/sat/').replace(/^.*\//, (m) => (m.startsWith('/sat/') ? m : ''))}:${f.lineNumber}:${f.columnNumber}` : '?'; };
     const out = tasks.map((task) => {
       let all = 0;
       let mine = 0;

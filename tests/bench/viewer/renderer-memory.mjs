@@ -31,7 +31,14 @@ function renderers(rootPid) {
   return out;
 }
 
-const rss = (pid) => { try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024; } catch { return 0; } };
+/** Resident bytes: all (VmRSS, shared pages with the GPU process included) and the process's own (RssAnon). */
+function memoryOf(pid) {
+  try {
+    const st = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(st)?.[1] ?? 0) * 1024;
+    return { rss: kb('VmRSS'), anon: kb('RssAnon') };
+  } catch { return { rss: 0, anon: 0 }; }
+}
 
 /** The browser process started with `marker` among its arguments. */
 function browserPid(marker) {
@@ -45,15 +52,16 @@ function browserPid(marker) {
   throw new Error(`no browser process with ${marker} among its arguments`);
 }
 
-/** now(): the largest renderer's bytes now; start()/stop(): the peak between them. */
+/** now(): the largest renderer's { rss, anon } bytes now; start()/stop(): the peaks between them. */
 export function rendererMemory(marker) {
   const pid = browserPid(marker);
   let pids = renderers(pid);
-  const now = () => Math.max(0, ...pids.map(rss));
-  let peak = 0, timer;
+  const now = () => pids.map(memoryOf).reduce((a, b) => (b.rss > a.rss ? b : a), { rss: 0, anon: 0 });
+  let peak = { rss: 0, anon: 0 }, timer;
+  const sample = () => { const m = now(); peak = { rss: Math.max(peak.rss, m.rss), anon: Math.max(peak.anon, m.anon) }; };
   return {
     now: () => ((pids = renderers(pid)), now()),
-    start() { peak = now(); timer = setInterval(() => (peak = Math.max(peak, now())), 50); },
-    stop() { clearInterval(timer); return Math.max(peak, now()); },
+    start() { peak = now(); timer = setInterval(sample, 50); },
+    stop() { clearInterval(timer); sample(); return peak; },
   };
 }

@@ -142,8 +142,10 @@ async function oneRun(url, run) {
     longestOurs: sum.longestOurs,
     tasksOver50: tasks.length,
     oursOver50: tasks.filter((t) => t.oursMs > 50).length,
-    peakMiB: peak / 2 ** 20,
-    beforeMiB: memBefore / 2 ** 20,
+    peakMiB: peak.rss / 2 ** 20,
+    beforeMiB: memBefore.rss / 2 ** 20,
+    peakAnonMiB: peak.anon / 2 ** 20,
+    beforeAnonMiB: memBefore.anon / 2 ** 20,
     dice: dice(result, liver, r.st.result.labels[0].value),
     timeLeftWorstJump: worstJump,
     stages: r.stages,
@@ -151,13 +153,28 @@ async function oneRun(url, run) {
   log(`run ${run + 1}: ${JSON.stringify({ ...row, stages: undefined })}`);
   // Where the long tasks fell (s after the press) and what ran in them.
   const press = tasks.marks?.press;
-  for (const t of tasks.filter((x) => x.ms >= 100 || x.oursMs >= 50)) log(`  task ${t.ms.toFixed(0)} ms (ours ${t.oursMs.toFixed(0)}) at ${press === undefined ? '?' : ((t.atMs - press) / 1000).toFixed(2)} s: ${t.top.join('; ')}`);
+  for (const t of tasks.filter((x) => x.ms >= 100 || x.oursMs >= 50)) log(`  task ${t.ms.toFixed(0)} ms (ours ${t.oursMs.toFixed(0)}) at ${press === undefined ? '?' : ((t.atMs - press) / 1000).toFixed(2)} s: ${t.top.map(await ourSource()).join('; ')}`);
   log(`  marks (s after the press): ${Object.entries(tasks.marks ?? {}).map(([n, v]) => `${n} ${((v - press) / 1000).toFixed(2)}`).join(', ')}`);
   // The same drawing as the CLI's reference: a NIfTI on the viewer's grid (volume order = NIfTI order).
   const referencePath = join(work, 'drawing.nii');
   writeFileSync(referencePath, writeNifti({ ...geometry, data: Uint8Array.from(drawing, (v) => (v ? LIVER : 0)) }, false));
   await page.close();
   return { ...row, referencePath, labels: liver, geometry };
+}
+
+/** Names our minified frames ("Fe /sat/extension.js:0:1234") by their source (build/plugin/*.map), when source-map-js is installed. */
+async function ourSource() {
+  const maps = new Map();
+  let lib;
+  try { lib = (await import('source-map-js')).default; } catch { return (s) => s; }
+  return (s) => {
+    const m = /^(\S+) \/sat\/(\S+\.js):(\d+):(\d+)( .*)$/.exec(s);
+    if (!m) return s;
+    const file = join(root, 'build/plugin', m[2] + '.map');
+    if (!maps.has(file)) maps.set(file, existsSync(file) ? new lib.SourceMapConsumer(JSON.parse(readFileSync(file, 'utf8'))) : undefined);
+    const p = maps.get(file)?.originalPositionFor({ line: Number(m[3]) + 1, column: Number(m[4]) });
+    return p?.source ? `${p.name ?? m[1]} ${p.source.replace(/^.*\/(extension|tests)\//, '$1/')}:${p.line}${m[5]}` : s;
+  };
 }
 
 /** `sat segment` on the same folder with the same drawing; its own seconds, wall clock, peak RSS, Dice. */
@@ -195,6 +212,8 @@ function report(rs, cli) {
       ['tasks ≥ 50 ms / with ≥ 50 ms ours', 'tasksOver50', 0],
       ['renderer before the press (MiB)', 'beforeMiB', 0],
       ['renderer peak during the run (MiB)', 'peakMiB', 0],
+      ['  its own pages (RssAnon) before the press (MiB)', 'beforeAnonMiB', 0],
+      ['  its own pages (RssAnon) peak (MiB)', 'peakAnonMiB', 0],
       ['Dice vs labels (liver)', 'dice', 3],
       ['time left: largest rise', 'timeLeftWorstJump', 2],
     ].map(([name, key, d]) => `| ${name} | ${f(med(key), d)} | ${rs.map((r) => (key === 'tasksOver50' ? `${r.tasksOver50}/${r.oursOver50}` : f(r[key], d))).join(', ')} |`),
