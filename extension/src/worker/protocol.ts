@@ -27,6 +27,6 @@ export type RunMessage = {
 export type FromWorker =
   | { type: 'backend'; kind: 'embedded' | 'learned' | 'mixed'; encoder: string; segmenter: string; device: string; why: string; at?: number }
   | { type: 'progress'; progress: Progress }
-  | { type: 'slice'; label: number; k: number; mask: Uint8Array; confidence: number; at?: number }
+  | { type: 'slice'; label: number; k: number; mask: Uint8Array; confidence: number; at?: number; /** voxels set in mask, counted here off the viewer's thread */ area?: number }
   | { type: 'done'; result: SegmentationResult }
   | { type: 'error'; name: string; message: string };

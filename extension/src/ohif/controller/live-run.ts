@@ -13,6 +13,9 @@ import type { ResultWriter } from './result-writer';
 import type { LabelView, StateStore } from './run-state';
 import type { SeriesHandle, ViewerHost } from './viewer-host';
 
+/** How often the panel shows the run's progress (ms). */
+const PUBLISH_MS = 250;
+
 export interface LiveRunInput {
   host: ViewerHost;
   store: StateStore;
@@ -46,6 +49,24 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
     const fraction = Number.isFinite(remaining) ? done / Math.max(1, done + remaining) : 0;
     store.set({ progress: { fraction, stage, secondsLeft: shown.show(estimator.secondsLeft(host.now()), host.now()) } });
   };
+  // The panel (strip, progress) is re-rendered a few times a second, not per slice: each render
+  // is main-thread and compositor work that the engine's worker competes with on a small machine.
+  let stage = '';
+  let due = 0;
+  let scheduled = false;
+  const publish = () => {
+    scheduled = false;
+    if (store.get().phase !== 'running') return;
+    if (host.now() < due) return publishSoon();
+    due = host.now() + PUBLISH_MS;
+    store.set({ liveCells: liveCells.slice() });
+    progressNow(stage);
+  };
+  const publishSoon = () => {
+    if (scheduled) return;
+    scheduled = true;
+    host.nextFrame(publish);
+  };
   return new EngineRun(
     host.startWorker(input.models),
     {
@@ -66,12 +87,12 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
       progress: (p) => (p.fraction === 0 && p.stage ? input.stage(p.stage) : undefined),
       slice: (m) => {
         writer.stream(m.k, m.label, m.mask);
-        let area = 0;
-        for (let i = 0; i < m.mask.length; i++) area += m.mask[i] ? 1 : 0;
+        let area = m.area ?? 0;
+        if (m.area === undefined) for (let i = 0; i < m.mask.length; i++) area += m.mask[i] ? 1 : 0;
         estimator.slice(m.label, m.k, area, m.at ?? host.now());
         liveCells[m.k] = cellWithSlice(liveCells[m.k], area > 0, m.confidence);
-        store.set({ liveCells: liveCells.slice() });
-        progressNow(`Segmenting ${nameOf(m.label)}: slice ${sliceNumbers[m.k]}`);
+        stage = `Segmenting ${nameOf(m.label)}: slice ${sliceNumbers[m.k]}`;
+        publishSoon();
       },
     },
   );
