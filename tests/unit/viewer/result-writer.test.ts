@@ -34,7 +34,7 @@ describe('the result writer', () => {
     const w = new ResultWriter(lm, new Uint8Array(LEN * D), LEN, new Set(), (fn) => frames.push(fn));
     for (let k = 0; k < 10; k++) w.stream(k, 1, new Uint8Array(LEN).fill(1));
     while (frames.length) frames.shift()!();
-    expect(lm.batches).toEqual([4, 4, 2]);
+    expect(lm.batches).toEqual([2, 2, 2, 2, 2]);
     expect([...lm.volume].every((v, i) => (i < 10 * LEN ? v === 1 : v === 0))).toBe(true);
   });
 

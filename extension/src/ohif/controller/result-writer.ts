@@ -8,7 +8,7 @@ import { decodeSlice, encodeSlice, RleSlice } from '../review/slice-rle';
 import type { ResultLabelmap } from './viewer-host';
 
 /** Slices written into the labelmap per frame while the engine streams (each is a 512² copy and a redraw if shown). */
-const SLICES_PER_FRAME = 4;
+const SLICES_PER_FRAME = 2;
 
 export interface RunChanges {
   before: Map<number, RleSlice>;
