@@ -186,6 +186,15 @@ export async function traceTasks(browser, page) {
       return { ms, oursMs: all ? (ms * mine) / all : 0, selfMs: all ? (ms * self) / all : 0, atMs: task.ts / 1000, top };
     });
     out.marks = marks;
+    // Every task of the threads that compete with the engine's worker for the CPU (and the worker's own), as [start, end, cpu share], ms on the trace clock.
+    out.busy = {};
+    for (const e of events) {
+      const name = names[`${e.pid}:${e.tid}`];
+      if (e.name !== 'RunTask' || !e.dur || !['CrRendererMain', 'CrGpuMain', 'VizCompositorThread', 'Compositor', 'DedicatedWorker thread'].includes(name)) continue;
+      const key = name === 'CrRendererMain' && e.pid !== pid ? 'other renderer' : name;
+      // cpu: the share of the task's wall time the thread actually ran (its thread duration, where the trace has it).
+      (out.busy[key] ??= []).push([e.ts / 1000, (e.ts + e.dur) / 1000, e.tdur ? Math.min(1, e.tdur / e.dur) : 1]);
+    }
     return out;
   };
 }

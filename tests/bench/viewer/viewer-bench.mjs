@@ -154,6 +154,13 @@ async function oneRun(url, run) {
   // Where the long tasks fell (s after the press) and what ran in them.
   const press = tasks.marks?.press;
   for (const t of tasks.filter((x) => x.ms >= 100 || x.oursMs >= 50)) log(`  task ${t.ms.toFixed(0)} ms (ours ${t.oursMs.toFixed(0)}) at ${press === undefined ? '?' : ((t.atMs - press) / 1000).toFixed(2)} s: ${t.top.map(await ourSource()).join('; ')}`);
+  // How much the threads that compete with the worker ran during the engine phase (s of thread time), and the worker itself.
+  const [e0, e1] = [tasks.marks?.['engine-start'], tasks.marks?.['engine-done']];
+  if (e0 !== undefined && e1 !== undefined) {
+    const within = (spans) => spans.reduce((sum, [a, b, cpu]) => sum + cpu * Math.max(0, Math.min(b, e1) - Math.max(a, e0)), 0) / 1000;
+    row.busyDuringEngine = Object.fromEntries(Object.entries(tasks.busy ?? {}).map(([k, v]) => [k, Number(within(v).toFixed(2))]));
+    log(`  busy during the engine phase (${((e1 - e0) / 1000).toFixed(1)} s): ${JSON.stringify(row.busyDuringEngine)}`);
+  }
   log(`  marks (s after the press): ${Object.entries(tasks.marks ?? {}).map(([n, v]) => `${n} ${((v - press) / 1000).toFixed(2)}`).join(', ')}`);
   // The same drawing as the CLI's reference: a NIfTI on the viewer's grid (volume order = NIfTI order).
   const referencePath = join(work, 'drawing.nii');
