@@ -108,7 +108,9 @@ async function oneRun(url, run) {
   const load = loadavg()[0];
   const r = await runTool(page);
   await page.waitForTimeout(500); // the viewer's redraw after the last write
-  const tasks = await stop();
+  // Only the run's own tasks: from the press to the viewer's redraw after the result (the bench's own page.evaluate calls come before).
+  const traced = await stop();
+  const tasks = Object.assign(traced.filter((t) => traced.marks?.press === undefined || t.atMs + t.ms >= traced.marks.press), { marks: traced.marks, busy: traced.busy });
   const peak = memory.stop();
   if (r.st.phase !== 'review') throw new Error(`the tool ended with ${r.st.phase}: ${r.st.notice?.text}`);
   const marks = Object.fromEntries((await page.evaluate(() => performance.getEntriesByType('mark').filter((e) => e.name.startsWith('sat:')).map((e) => [e.name.slice(4), e.startTime, e.detail]))).map(([n, t, d]) => [n, { t, d }]));
@@ -159,6 +161,8 @@ async function oneRun(url, run) {
   if (e0 !== undefined && e1 !== undefined) {
     const within = (spans) => spans.reduce((sum, [a, b, cpu]) => sum + cpu * Math.max(0, Math.min(b, e1) - Math.max(a, e0)), 0) / 1000;
     row.busyDuringEngine = Object.fromEntries(Object.entries(tasks.busy ?? {}).map(([k, v]) => [k, Number(within(v).toFixed(2))]));
+    row.workerCpu = row.busyDuringEngine['DedicatedWorker thread'];
+    row.competing = Object.entries(row.busyDuringEngine).filter(([k]) => k !== 'DedicatedWorker thread').reduce((a, [, v]) => a + v, 0);
     log(`  busy during the engine phase (${((e1 - e0) / 1000).toFixed(1)} s): ${JSON.stringify(row.busyDuringEngine)}`);
   }
   log(`  marks (s after the press): ${Object.entries(tasks.marks ?? {}).map(([n, v]) => `${n} ${((v - press) / 1000).toFixed(2)}`).join(', ')}`);
@@ -188,13 +192,13 @@ async function ourSource() {
 function cliRun(referencePath, liver) {
   const out = join(work, 'cli.nii');
   const t0 = Date.now();
-  const p = spawnSync('/usr/bin/time', ['-f', '%M', 'node', join(root, 'bin/sat.js'), 'segment', '--image', join(work, 'series'), '--reference-mask', referencePath, '--label', String(LIVER), '--out', out, '--json'], { encoding: 'utf8' });
+  const p = spawnSync('/usr/bin/time', ['-f', '%M %U %S', 'node', join(root, 'bin/sat.js'), 'segment', '--image', join(work, 'series'), '--reference-mask', referencePath, '--label', String(LIVER), '--out', out, '--json'], { encoding: 'utf8' });
   const wall = (Date.now() - t0) / 1000;
   if (p.status !== 0) throw new Error(`sat segment failed: ${p.stderr}`);
   const summary = JSON.parse(p.stdout);
-  const rssKb = Number(p.stderr.trim().split('\n').pop());
+  const [rssKb, user, sys] = p.stderr.trim().split('\n').pop().split(' ').map(Number);
   const pred = niftiToLabels(readNifti(new Uint8Array(readFileSync(out))));
-  return { seconds: summary.seconds, wall, peakMiB: rssKb / 1024, dice: dice(pred.data, liver, LIVER), load: loadavg()[0] };
+  return { seconds: summary.seconds, wall, cpu: user + sys, peakMiB: rssKb / 1024, dice: dice(pred.data, liver, LIVER), load: loadavg()[0] };
 }
 
 function report(rs, cli) {
@@ -212,6 +216,8 @@ function report(rs, cli) {
       ['  engine (s)', 'engine', 2],
       ["  engine, the worker's own seconds", 'engineOwn', 2],
       ['  engine alone, idle viewer (--alone)', 'engineAlone', 2],
+      ["  the worker thread's run time in the engine phase (s)", 'workerCpu', 2],
+      ["  the browser's other threads' run time then (s)", 'competing', 2],
       ['  paint (s)', 'paint', 2],
       ['longest main-thread task (ms)', 'longestTask', 0],
       ['  of which our code (ms)', 'longestTaskOurs', 0],
@@ -226,8 +232,8 @@ function report(rs, cli) {
     ].map(([name, key, d]) => `| ${name} | ${f(med(key), d)} | ${rs.map((r) => (key === 'tasksOver50' ? `${r.tasksOver50}/${r.oursOver50}` : f(r[key], d))).join(', ')} |`),
     `| images held at the press | | ${rs.map((r) => r.frames).join(', ')} |`,
     '',
-    `sat segment (CLI) on the same folder and drawing: engine ${f(cli.seconds, 2)} s, whole process ${f(cli.wall, 1)} s, peak RSS ${f(cli.peakMiB, 0)} MiB, Dice ${f(cli.dice, 3)} (load ${f(cli.load)})`,
-    `worker engine / CLI engine: ${f(med('engineOwn') / cli.seconds, 2)}×`,
+    `sat segment (CLI) on the same folder and drawing: engine ${f(cli.seconds, 2)} s, whole process ${f(cli.wall, 1)} s (${f(cli.cpu, 1)} s CPU), peak RSS ${f(cli.peakMiB, 0)} MiB, Dice ${f(cli.dice, 3)} (load ${f(cli.load)})`,
+    `worker engine / CLI engine: ${f(med('engineOwn') / cli.seconds, 2)}× (wall clock); the worker thread's own run time in the engine phase / CLI engine: ${f(med('workerCpu') / cli.seconds, 2)}×`,
   ];
   console.log(lines.join('\n'));
   if (args.includes('--json')) console.log(JSON.stringify({ runs: rs.map((r) => ({ ...r, labels: undefined, geometry: undefined })), cli }));
