@@ -65,3 +65,38 @@ export function rendererMemory(marker) {
     stop() { clearInterval(timer); sample(); return peak; },
   };
 }
+
+/**
+ * The scheduler's view of the renderers' threads (/proc/<pid>/task/<tid>/schedstat: ns on a
+ * core, ns runnable but waiting for one): snapshot() now, diff(a, b) per thread name.
+ */
+export function threadTimes(marker) {
+  const pid = browserPid(marker);
+  const snapshot = () => {
+    const out = {};
+    for (const r of renderers(pid)) {
+      let tids = [];
+      try { tids = readdirSync(`/proc/${r}/task`); } catch { continue; }
+      for (const t of tids) {
+        try {
+          const comm = readFileSync(`/proc/${r}/task/${t}/comm`, 'utf8').trim();
+          const [run, wait] = readFileSync(`/proc/${r}/task/${t}/schedstat`, 'utf8').split(' ').map(Number);
+          out[`${r}/${t}`] = { comm, run, wait };
+        } catch { /* gone */ }
+      }
+    }
+    return out;
+  };
+  const diff = (a, b) => {
+    const byName = {};
+    for (const [id, x] of Object.entries(b)) {
+      const y = a[id] ?? { run: 0, wait: 0 };
+      const d = { run: (x.run - y.run) / 1e9, wait: (x.wait - y.wait) / 1e9 };
+      if (d.run < 0.05) continue;
+      const k = x.comm;
+      byName[k] = byName[k] && byName[k].run > d.run ? byName[k] : { run: Number(d.run.toFixed(2)), wait: Number(d.wait.toFixed(2)) };
+    }
+    return byName;
+  };
+  return { snapshot, diff };
+}

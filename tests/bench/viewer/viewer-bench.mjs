@@ -17,7 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dice, launchBrowser, openStudy, preparePage, readSegmentation, runTool, startDrawing, stroke, summariseTasks, traceTasks } from '../../e2e/support.mjs';
-import { rendererMemory } from './renderer-memory.mjs';
+import { rendererMemory, threadTimes } from './renderer-memory.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -107,7 +107,17 @@ async function oneRun(url, run) {
   // --no-trace: the run without Chromium's tracing (its CPU profiler and timeline events cost the run's threads time too).
   const stop = args.includes('--no-trace') ? async () => Object.assign([], { marks: {}, busy: {} }) : await traceTasks(browser, page);
   const load = loadavg()[0];
+  const row = {};
+  const sched = threadTimes(MARKER);
+  const sched0 = sched.snapshot();
+  // Sampled during the run: the engine's worker thread ends with the run (its last sample counts).
+  let last = { ...sched0 };
+  const sampler = setInterval(() => (last = { ...last, ...sched.snapshot() }), 200);
   const r = await runTool(page);
+  clearInterval(sampler);
+  // Per thread (the busiest of each name): seconds on a core and seconds runnable but waiting for one, press → result.
+  row.sched = sched.diff(sched0, { ...last, ...sched.snapshot() });
+  log(`  scheduler, press → result (s on a core / s waiting for one): ${JSON.stringify(row.sched)}`);
   await page.waitForTimeout(500); // the viewer's redraw after the last write
   // Only the run's own tasks: from the press to the viewer's redraw after the result (the bench's own page.evaluate calls come before).
   const traced = await stop();
@@ -120,7 +130,6 @@ async function oneRun(url, run) {
   const result = await readSegmentation(page);
   const liver = labels.data.map((v) => (v === LIVER ? 1 : 0));
   const sum = summariseTasks(tasks);
-  const row = {};
   const longest = tasks.reduce((b, t) => (!b || t.ms > b.ms ? t : b), undefined);
   if (args.includes('--alone')) {
     row.engineAlone = await page.evaluate((id) => window.__sat.engineAlone(id), drawingId);
