@@ -132,7 +132,7 @@ export async function nameTissue(page, presetKey) {
  * viewer's own work (redraws, its React panels, segment statistics).
  */
 export async function traceTasks(browser, page) {
-  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'] });
+  await browser.startTracing(page, { categories: ['blink.user_timing', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'] });
   return async () => {
     const events = JSON.parse((await browser.stopTracing()).toString('utf8')).traceEvents;
     const names = {};
@@ -162,20 +162,40 @@ export async function traceTasks(browser, page) {
     const times = deltas.map((d) => (t += d));
     const tasks = events.filter((e) => e.pid === pid && e.tid === tid && e.name === 'RunTask' && e.dur >= 50000);
     const ownFrame = (id) => (nodes.get(id)?.callFrame?.url ?? '').includes('/sat/');
-    return tasks.map((task) => {
+    // The run's User Timing marks (run-marks.ts), on the trace's clock, so tasks can be placed in the run's phases.
+    const marks = {};
+    for (const e of events) if (e.pid === pid && typeof e.name === 'string' && e.name.startsWith('sat:') && (e.ph === 'R' || e.ph === 'I' || e.ph === 'n' || e.ph === 'b')) marks[e.name.slice(4)] ??= e.ts / 1000;
+    const frameName = (id) => { const f = nodes.get(id)?.callFrame; return f ? `${f.functionName || '(anonymous)'} ${(f.url ?? '').replace(/^.*\/sat\//, '/sat/').replace(/^.*\//, (m) => (m.startsWith('/sat/') ? m : ''))}:${f.lineNumber}:${f.columnNumber}` : '?'; };
+    const out = tasks.map((task) => {
       let all = 0;
       let mine = 0;
       let self = 0;
+      const hot = new Map();
       times.forEach((ts, i) => {
         if (ts < task.ts || ts > task.ts + task.dur) return;
         all++;
         if (isOurs(samples[i])) mine++;
         if (ownFrame(samples[i])) self++;
+        const name = frameName(samples[i]);
+        hot.set(name, (hot.get(name) ?? 0) + 1);
       });
       const ms = task.dur / 1000;
+      const top = [...hot].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([n, c]) => `${n} ${((ms * c) / all).toFixed(0)} ms`);
       // oursMs: with the tool's code anywhere on the stack (the viewer's handlers it calls included); selfMs: in the tool's own functions.
-      return { ms, oursMs: all ? (ms * mine) / all : 0, selfMs: all ? (ms * self) / all : 0 };
+      // atMs: the task's start on the trace clock; top: the functions most samples were in.
+      return { ms, oursMs: all ? (ms * mine) / all : 0, selfMs: all ? (ms * self) / all : 0, atMs: task.ts / 1000, top };
     });
+    out.marks = marks;
+    // Every task of the threads that compete with the engine's worker for the CPU (and the worker's own), as [start, end, cpu share], ms on the trace clock.
+    out.busy = {};
+    for (const e of events) {
+      const name = names[`${e.pid}:${e.tid}`];
+      if (e.name !== 'RunTask' || !e.dur || !['CrRendererMain', 'CrGpuMain', 'VizCompositorThread', 'Compositor', 'DedicatedWorker thread'].includes(name)) continue;
+      const key = name === 'CrRendererMain' && e.pid !== pid ? 'other renderer' : name;
+      // cpu: the share of the task's wall time the thread actually ran (its thread duration, where the trace has it).
+      (out.busy[key] ??= []).push([e.ts / 1000, (e.ts + e.dur) / 1000, e.tdur ? Math.min(1, e.tdur / e.dur) : 1]);
+    }
+    return out;
   };
 }
 

@@ -108,10 +108,11 @@ export function collectCorrections(
  * painted: the slices of the drawing that hold any paint, when the caller knows them (only
  * those and the corrected ones are scanned).
  */
-export function planReferences(drawing: ArrayLike<number>, corrections: readonly Correction[], grid: SliceGrid, painted?: readonly number[]): ReferencePlan {
+export function planReferences(drawing: ArrayLike<number>, corrections: readonly Correction[], grid: SliceGrid, painted?: readonly number[], owned = false): ReferencePlan {
   checkVolume("The user's drawing", drawing, grid);
   const len = sliceLen(grid);
-  const mask = new Uint8Array(drawing);
+  // owned: the drawing is the caller's own copy, so it becomes the mask (a 512²×N copy saved on the viewer's thread).
+  const mask = owned && drawing instanceof Uint8Array ? drawing : new Uint8Array(drawing);
   for (const c of corrections) mask.set(c.slice, c.k * len);
   const corrected = new Set(corrections.map((c) => c.k));
   const drawnSlices: number[] = [];

@@ -75,7 +75,12 @@ export async function runRequest(msg: ToWorker, post: Post, here: string): Promi
       { image: msg.image, referenceMask: msg.referenceMask, labels: msg.labels, absentSlices: msg.absentSlices, backends },
       {
         onProgress: (progress) => { if (learned) reportIfChanged(); post({ type: 'progress', progress }); },
-        onSlice: (s) => { const mask = s.mask.slice(); post({ type: 'slice', ...s, mask, at: now() }, [mask.buffer as ArrayBuffer]); },
+        onSlice: (s) => {
+          const mask = s.mask.slice();
+          let area = 0;
+          for (let i = 0; i < mask.length; i++) area += mask[i] ? 1 : 0;
+          post({ type: 'slice', ...s, mask, area, at: now() }, [mask.buffer as ArrayBuffer]);
+        },
       },
     );
     post({ type: 'done', result, image: msg.image.data }, [result.labels.data.buffer as ArrayBuffer, msg.image.data.buffer as ArrayBuffer]);

@@ -58,6 +58,33 @@ function install(extensionManager: ExtensionManager): void {
       return target ? toBase64(await series().readLabelmap(target)) : undefined;
     },
     showSlice: (k: number) => series().showSlice(k),
+    /**
+     * bench:viewer --alone: the engine in a fresh worker on the series and a drawing, with
+     * nothing painted and the panel untouched (an idle viewer); the worker's own seconds.
+     */
+    engineAlone: async (drawingId: string) => {
+      const s = series();
+      const image = await s.loadImage();
+      const mask = await s.readLabelmap(drawingId);
+      const worker = sat().host().startWorker(undefined);
+      return new Promise<number>((resolve, reject) => {
+        worker.onMessage((m) => {
+          if (m.type === 'done') resolve(m.result.seconds);
+          else if (m.type === 'error') reject(new Error(m.message));
+          if (m.type === 'done' || m.type === 'error') worker.terminate();
+        });
+        worker.post({ type: 'run', image: { ...s.geometry, data: image, channels: 1, modality: s.modality }, referenceMask: { ...s.geometry, data: mask } }, [image.buffer as ArrayBuffer, mask.buffer as ArrayBuffer]);
+      });
+    },
+    /** How many images of the active viewport's series cornerstone holds decoded now (bench:viewer). */
+    cachedFrames: () => {
+      const w = window as unknown as { services: { viewportGridService: { getState(): { activeViewportId: string; viewports: Map<string, { displaySetInstanceUIDs?: string[] }> } }; displaySetService: { getDisplaySetByUID(uid: string): { imageIds?: string[] } | undefined } } };
+      const grid = w.services.viewportGridService.getState();
+      const uid = grid.viewports.get(grid.activeViewportId)?.displaySetInstanceUIDs?.[0];
+      const ids = (uid && w.services.displaySetService.getDisplaySetByUID(uid)?.imageIds) || [];
+      const { cache } = libs().cornerstone;
+      return { cached: ids.filter((id) => cache.getImage(id)).length, total: ids.length };
+    },
     /** Page coordinates of pixel (i, j) of slice k, as an affine (for scripted brush strokes). */
     pixelToPage: (k: number) => {
       const s = series();

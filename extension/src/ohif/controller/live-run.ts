@@ -7,9 +7,14 @@ import { cellWithSlice, StripCell } from '../review/strip';
 import { TimeLeftEstimator } from '../review/time-left';
 import type { ModelSettings } from '../../worker/model-settings';
 import { EngineRun } from './engine-run';
+import { markRun } from './run-marks';
+import { ShownTimeLeft } from './shown-time-left';
 import type { ResultWriter } from './result-writer';
 import type { LabelView, StateStore } from './run-state';
 import type { SeriesHandle, ViewerHost } from './viewer-host';
+
+/** How often the panel shows the run's progress (ms). */
+const PUBLISH_MS = 250;
 
 export interface LiveRunInput {
   host: ViewerHost;
@@ -17,6 +22,8 @@ export interface LiveRunInput {
   series: SeriesHandle;
   pixels: Float32Array;
   plan: ReferencePlan;
+  /** The plan's mask, copied for the worker (it is transferred; copyInSteps makes it). */
+  referenceMask: Uint8Array;
   labels: LabelView[];
   writer: ResultWriter;
   models: ModelSettings | undefined;
@@ -35,18 +42,37 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
   );
   const nameOf = (v: number) => labels.find((l) => l.value === v)?.segmentName ?? `label ${v}`;
   store.set({ phase: 'running', liveCells, progress: { fraction: 0, stage: 'Starting the engine…' } });
+  const shown = new ShownTimeLeft();
   const progressNow = (stage: string) => {
     const remaining = estimator.slicesLeft();
     const done = liveCells.filter((c) => c.kind !== 'pending').length;
     const fraction = Number.isFinite(remaining) ? done / Math.max(1, done + remaining) : 0;
-    store.set({ progress: { fraction, stage, secondsLeft: estimator.secondsLeft(host.now()) } });
+    store.set({ progress: { fraction, stage, secondsLeft: shown.show(estimator.secondsLeft(host.now()), host.now()) } });
+  };
+  // The panel (strip, progress) is re-rendered a few times a second, not per slice: each render
+  // is main-thread and compositor work that the engine's worker competes with on a small machine.
+  let stage = '';
+  let due = 0;
+  let scheduled = false;
+  const publish = () => {
+    scheduled = false;
+    if (store.get().phase !== 'running') return;
+    if (host.now() < due) return publishSoon();
+    due = host.now() + PUBLISH_MS;
+    store.set({ liveCells: liveCells.slice() });
+    progressNow(stage);
+  };
+  const publishSoon = () => {
+    if (scheduled) return;
+    scheduled = true;
+    host.nextFrame(publish);
   };
   return new EngineRun(
     host.startWorker(input.models),
     {
       type: 'run',
       image: { ...geometry, data: input.pixels, channels: 1, modality: series.modality },
-      referenceMask: { ...geometry, data: plan.mask.slice() },
+      referenceMask: { ...geometry, data: input.referenceMask },
       labels: plan.labels,
       models: input.models,
       sliceNames: sliceNumbers.map((n) => `slice ${n} of ${depth}`),
@@ -55,20 +81,29 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
     {
       backend: (m) => {
         estimator.begin(m.at ?? host.now()); // the worker reports its backends right before it starts segmenting
+        markRun('engine-start', m.at);
         store.set({ backend: { kind: m.kind, encoder: m.encoder, segmenter: m.segmenter, device: m.device, why: m.why } });
       },
       progress: (p) => (p.fraction === 0 && p.stage ? input.stage(p.stage) : undefined),
       slice: (m) => {
         writer.stream(m.k, m.label, m.mask);
-        let area = 0;
-        for (let i = 0; i < m.mask.length; i++) area += m.mask[i] ? 1 : 0;
+        let area = m.area ?? 0;
+        if (m.area === undefined) for (let i = 0; i < m.mask.length; i++) area += m.mask[i] ? 1 : 0;
         estimator.slice(m.label, m.k, area, m.at ?? host.now());
         liveCells[m.k] = cellWithSlice(liveCells[m.k], area > 0, m.confidence);
-        store.set({ liveCells: liveCells.slice() });
-        progressNow(`Segmenting ${nameOf(m.label)}: slice ${sliceNumbers[m.k]}`);
+        stage = `Segmenting ${nameOf(m.label)}: slice ${sliceNumbers[m.k]}`;
+        publishSoon();
       },
     },
   );
+}
+
+/** A copy of a volume made slice by slice, so a 512²×N copy is not one long task of the viewer's thread. */
+export async function copyInSteps(volume: Uint8Array, len: number, forEachSlice: (count: number, step: (k: number) => void) => Promise<void>): Promise<Uint8Array> {
+  const out = new Uint8Array(volume.length);
+  const slices = Math.ceil(volume.length / len);
+  await forEachSlice(slices, (k) => out.set(volume.subarray(k * len, (k + 1) * len), k * len));
+  return out;
 }
 
 /** The slices of the plan (drawn or corrected) that hold the label, and its mean area there. */

@@ -7,6 +7,9 @@
 import { decodeSlice, encodeSlice, RleSlice } from '../review/slice-rle';
 import type { ResultLabelmap } from './viewer-host';
 
+/** Slices written into the labelmap per frame while the engine streams (each is a 512² copy and a redraw if shown). */
+const SLICES_PER_FRAME = 2;
+
 export interface RunChanges {
   before: Map<number, RleSlice>;
   after: Map<number, RleSlice>;
@@ -16,6 +19,8 @@ export class ResultWriter {
   private readonly before = new Map<number, RleSlice>();
   private pending = new Map<number, Uint8Array>();
   private scheduled = false;
+  /** The touched slices as finish() left them, encoded in its steps (changes() needs them at once). */
+  private after?: Map<number, RleSlice>;
 
   /**
    * shadow: what the labelmap holds now (segment index per voxel, volume order); it is kept
@@ -44,26 +49,39 @@ export class ResultWriter {
     }
   }
 
-  flush(): void {
+  /** Writes what has streamed in, a few slices per frame: a frame the viewer missed must not make one long write. */
+  flush(all = false): void {
     this.scheduled = false;
     if (!this.pending.size) return;
-    const batch = this.pending;
+    let batch = this.pending;
     this.pending = new Map();
+    if (!all && batch.size > SLICES_PER_FRAME) {
+      const entries = [...batch];
+      batch = new Map(entries.slice(0, SLICES_PER_FRAME));
+      this.pending = new Map([...entries.slice(SLICES_PER_FRAME), ...this.pending]);
+      this.scheduled = true;
+      this.nextFrame(() => this.flush());
+    }
     this.labelmap.writeSlices(batch, { quiet: true });
   }
 
   /** Makes the labelmap equal to `final`, writing only the slices that differ from what it holds. */
   async finish(final: Uint8Array, forEachSlice: (count: number, step: (k: number) => void) => Promise<void>): Promise<void> {
-    this.flush();
+    this.flush(true);
     const depth = this.shadow.length / this.sliceLength;
     let batch = new Map<number, Uint8Array>();
+    const after = new Map<number, RleSlice>();
     await forEachSlice(depth, (k) => {
       const want = final.subarray(k * this.sliceLength, (k + 1) * this.sliceLength);
       const have = this.sliceOf(k);
       let same = true;
       for (let i = 0; i < want.length && same; i++) same = want[i] === have[i];
-      if (same) return;
+      if (same) {
+        if (this.before.has(k)) after.set(k, encodeSlice(have));
+        return;
+      }
       this.touch(k).set(want);
+      after.set(k, encodeSlice(want));
       batch.set(k, have);
       if (batch.size >= 8) {
         this.labelmap.writeSlices(batch, { quiet: true });
@@ -71,6 +89,7 @@ export class ResultWriter {
       }
     });
     this.labelmap.writeSlices(batch, { quiet: true });
+    this.after = after;
     // One viewer update for the whole run, naming every slice it changed.
     this.labelmap.announce();
   }
@@ -78,7 +97,7 @@ export class ResultWriter {
   /** The slices the run changed, before and after (for the undo history). */
   changes(): RunChanges {
     const after = new Map<number, RleSlice>();
-    for (const k of this.before.keys()) after.set(k, encodeSlice(this.sliceOf(k)));
+    for (const k of this.before.keys()) after.set(k, this.after?.get(k) ?? encodeSlice(this.sliceOf(k)));
     return { before: new Map(this.before), after };
   }
 

@@ -11,10 +11,11 @@ import { nextDoubtful } from '../review/doubtful';
 import { suggestTissue, TissueName, tissueNameProblem } from '../review/tissue-names';
 import { resultSegmentName, resultSummary } from '../review/result-names';
 import { cancelledError, EngineRun } from './engine-run';
-import { startLiveRun } from './live-run';
+import { copyInSteps, startLiveRun } from './live-run';
 import { ResultWriter } from './result-writer';
 import { buildResultView } from './result-view';
 import { INITIAL_STATE, isBusy, LabelView, ResultView, SatState, StateStore } from './run-state';
+import { markRun } from './run-marks';
 import { recordRunStep } from './run-undo';
 import { buildSeg } from './seg-export';
 import { correctionsOf, createTracked, paintedSlices, resultColor, slicesOf, Tracked } from './tracked-result';
@@ -49,6 +50,7 @@ export class SatController {
     const settled = this.stateStore.get();
     if (isBusy(settled.phase)) return;
     const pressedAt = this.host.now();
+    markRun('press', pressedAt);
     const attempt: Attempt = (this.attempt = { cancelled: false });
     this.staleWatch?.();
     this.stateStore.set({ phase: 'preparing', progress: { fraction: 0, stage: 'Reading the series…' }, notice: undefined, exporting: undefined, liveCells: undefined });
@@ -73,7 +75,7 @@ export class SatController {
       this.checkCancelled(attempt);
       const { corrections, current } = t ? await correctionsOf(t, this.host) : { corrections: [], current: new Uint8Array(len * depth) };
       await this.host.yieldToViewer();
-      const plan = planReferences(drawn, corrections, grid, painted);
+      const plan = planReferences(drawn, corrections, grid, painted, true);
       if (!plan.labels.length) {
         throw new Error(corrections.length
           ? 'Nothing is left to segment: the corrections erased every drawn slice. Paint the tissue on a slice and run again.'
@@ -82,6 +84,7 @@ export class SatController {
       const labels = plan.labels.map((v) => this.labelView(v, drawing, t));
       this.stateStore.set({ sliceNumbers: series.sliceNumbers, progress: { fraction: 0, stage: 'Loading the series…' } });
       const pixels = await series.loadImage((d, n) => this.stage(`Loading slice ${d} of ${n}`));
+      markRun('read');
       this.checkCancelled(attempt);
       await this.host.yieldToViewer();
       if (!t) t = this.tracked = created = await createTracked(series, drawing, labels, len * depth, (k) => this.stateStore.set({ shownSlice: k }));
@@ -93,33 +96,40 @@ export class SatController {
       }
       this.checkCancelled(attempt);
       await this.host.yieldToViewer();
-      const before = { corrections: t.corrections, view: t.view, accepted: t.accepted, dirty: t.dirty, producedAtDirty: slicesOf(t.produced, len, t.dirty, depth) };
+      const dirty = t.dirty;
       t.dirty = new Set(); // edits made while the run writes are kept for the next one
+      const before = { corrections: t.corrections, view: t.view, accepted: t.accepted, dirty, producedAtDirty: await slicesOf(t.produced, len, dirty, depth, this.host) };
+      const referenceMask = await copyInSteps(plan.mask, len, this.host.forEachSlice);
+      this.checkCancelled(attempt);
       writer = new ResultWriter(t.labelmap, current, len, new Set(plan.correctedSlices), this.host.nextFrame);
-      attempt.engine = startLiveRun({ host: this.host, store: this.stateStore, series, pixels, plan, labels, writer, models: this.models(), stage: (text) => this.stage(text) });
+      attempt.engine = startLiveRun({ host: this.host, store: this.stateStore, series, pixels, plan, referenceMask, labels, writer, models: this.models(), stage: (text) => this.stage(text) });
       if (attempt.cancelled) attempt.engine.cancel();
       const result = await attempt.engine.done;
+      markRun('engine-done', undefined, { seconds: result.seconds });
       this.checkCancelled(attempt);
       await this.host.yieldToViewer();
-      const final = applyCorrections(result.labels.data, plan, grid);
+      // Without corrections the engine's own volume (ours, transferred) is the final one: no 512²×N copy here.
+      const final = !plan.corrections.length && result.labels.data instanceof Uint8Array ? result.labels.data : applyCorrections(result.labels.data, plan, grid);
       await writer.finish(final, this.host.forEachSlice);
       // The pixels went to the worker (transferred); it hands them back for the review. Without them the strip shows the engine's own scores.
       const returned = attempt.engine.returnedImage;
       const image = returned?.length === len * depth ? { ...series.geometry, data: returned, channels: 1 as const, modality: series.modality } : undefined;
       const view = await buildResultView({ segmentationId: t.labelmap.segmentationId, final, sliceLength: len, depth, plan, engine: result, secondsSincePress: () => (this.host.now() - pressedAt) / 1000, labels, sliceNumbers: series.sliceNumbers, forEachSlice: this.host.forEachSlice, image });
+      const producedAtDirty = await slicesOf(current, len, before.dirty, depth, this.host);
       t.produced = current; // the writer kept `current` equal to the labelmap: it now holds the final result
       t.corrections = plan.corrections;
       t.view = view;
       t.accepted = false;
       recordRunStep(
         this.host,
-        { tracked: t, changes: writer.changes(), before, after: { corrections: t.corrections, view, accepted: false, producedAtDirty: slicesOf(t.produced, len, before.dirty, depth) } },
+        { tracked: t, changes: writer.changes(), before, after: { corrections: t.corrections, view, accepted: false, producedAtDirty } },
         (tracked) => this.tracked === tracked && !isBusy(this.stateStore.get().phase),
         (side, undo) => this.showRestored(side.view, side.accepted, undo),
       );
       // A click after the run must not paint into the result: the drawing is active again, and no brush until the user chooses to correct.
       if (this.host.segmentationExists(drawing.segmentationId)) series.setActiveSegmentation(drawing.segmentationId);
       series.stopEditing();
+      markRun('result');
       this.stateStore.set({ phase: 'review', result: view, liveCells: undefined, progress: undefined, notice: { text: view.summary, kind: 'info' } });
     } catch (e) {
       attempt.engine?.cancel();

@@ -103,10 +103,12 @@ export function unionDirty(a: Dirty, b: Dirty): Dirty {
   return a === 'all' || b === 'all' ? 'all' : new Set([...a, ...b]);
 }
 
-/** RLE copies of the given slices (all of them for 'all'). */
-export function slicesOf(volume: Uint8Array, len: number, which: Dirty, depth: number): Map<number, RleSlice> {
+/** RLE copies of the given slices (all of them for 'all'), encoded in steps that yield to the viewer. */
+export async function slicesOf(volume: Uint8Array, len: number, which: Dirty, depth: number, host: Pick<ViewerHost, 'forEachSlice'>): Promise<Map<number, RleSlice>> {
   const ks = which === 'all' ? Array.from({ length: depth }, (_, k) => k) : [...which];
-  return new Map(ks.map((k) => [k, encodeSlice(volume.subarray(k * len, (k + 1) * len))]));
+  const out = new Map<number, RleSlice>();
+  await host.forEachSlice(ks.length, (i) => void out.set(ks[i], encodeSlice(volume.subarray(ks[i] * len, (ks[i] + 1) * len))));
+  return out;
 }
 
 /** The result's colour for a segment: one that stands apart from the user's own. */
