@@ -143,8 +143,11 @@ describe('nothing outside the grammar reaches the PACS', () => {
   });
 
   it('a 70 kB header: 431, not forwarded', async () => {
-    const r = await rawRequest(server.port, 'GET', '/dicom-web/studies', { headers: { 'X-Padding': 'a'.repeat(70 * 1024) } });
-    expect(r.status).toBe(431);
+    // Node answers 431 and closes while the client may still be sending; the client's kernel can
+    // then drop the answer on the reset. Either way the request was refused: what matters is that
+    // nothing reached the PACS.
+    const status = await rawBytes(server.port, `GET /dicom-web/studies HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'a'.repeat(70 * 1024)}\r\n\r\n`);
+    expect(status === '' || /^HTTP\/1\.1 431 /.test(status)).toBe(true);
     expect(pacs.seen).toEqual([]);
   });
 });
