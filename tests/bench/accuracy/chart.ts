@@ -3,6 +3,10 @@
  * structure (reference on the largest slice, and on the slice at 30 % of its extent), the
  * previous release as a tick. Text uses a built-in 5×7 pixel font (upper case).
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import { encodeRgbPng } from '../../../extension/src/formats/png';
+
 export interface ChartBar {
   name: string;
   values: number[];
@@ -122,4 +126,11 @@ function verticalText(img: Rgb, x: number, y: number, s: string, c: [number, num
   chars.forEach((ch, i) => {
     glyph(ch).forEach((row, r) => [...row].forEach((bit, col) => bit === '1' && fillRect(img, x - r + 3, y + i * 6 + col, 1, 1, c)));
   });
+}
+
+/** The chart written as a PNG file (its folder made when missing). */
+export function writeBarChartPng(file: string, panels: ChartPanel[], legend: string[]): void {
+  const img = barChart(panels, legend);
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, encodeRgbPng(img.data, img.width, img.height));
 }

@@ -11,11 +11,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { segmentVolume, ImageVolume, LabelVolume } from '../../../extension/src/engine';
-import { encodeRgbPng } from '../../../extension/src/formats/png';
 import { dataDir } from '../../support/data-dir';
 import { labelDice } from '../../../extension/src/engine/imaging/morphology';
 import { benchArgs, CHOICE_LEGEND, loadVolume, parseChoices, ReferenceChoice, referenceSlice, selected, StructureExtent, structuresOf, VOLUMES } from './structures';
-import { barChart, ChartPanel } from './chart';
+import { ChartPanel, writeBarChartPng } from './chart';
 import { IMAGE_SETS, ImageSetRow, runImageSet } from './image-sets';
 
 const PREVIOUS_FILE = path.join(__dirname, '..', '..', '..', '..', 'tests', 'bench', 'accuracy', 'previous-release.json');
@@ -173,9 +172,7 @@ function writeChart(rows: Row[], previous: Previous, file: string, choices: Refe
       }),
     });
   }
-  const img = barChart(panels, choices.map((c) => CHOICE_LEGEND[c]));
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, encodeRgbPng(img.data, img.width, img.height));
+  writeBarChartPng(file, panels, choices.map((c) => CHOICE_LEGEND[c]));
 }
 
 main().catch((e) => {

@@ -12,11 +12,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { segmentVolume, ImageVolume, LabelVolume } from '../../../extension/src/engine';
-import { encodeRgbPng } from '../../../extension/src/formats/png';
 import { labelDice } from '../../../extension/src/engine/imaging/morphology';
 import { dataDir } from '../../support/data-dir';
 import { benchArgs, CHOICE_LEGEND, loadVolume, parseChoices, ReferenceChoice, referenceSlice, selected, StructureExtent, structuresOf } from '../accuracy/structures';
-import { barChart, ChartPanel } from '../accuracy/chart';
+import { ChartPanel, writeBarChartPng } from '../accuracy/chart';
 import { annotate, Annotations, emptiedSlices, worstSlice } from './simulated-user';
 import { CORRECTION_VOLUMES } from './volumes';
 
@@ -147,9 +146,7 @@ function writeChart(rows: Row[], previous: Previous, file: string, choices: Refe
       return { name: `${i} corr`, values: choices.map((c) => mean(of(c).map((r) => r.dice[i]))), previous: choices.map(prev) };
     }),
   }));
-  const img = barChart(panels, choices.map((c) => CHOICE_LEGEND[c]));
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, encodeRgbPng(img.data, img.width, img.height));
+  writeBarChartPng(file, panels, choices.map((c) => CHOICE_LEGEND[c]));
 }
 
 main().catch((e) => {
