@@ -103,6 +103,7 @@ export function rawBytes(port: number, data: Buffer | string, waitMs = 3000): Pr
     sock.on('data', (c) => { got += c.toString('latin1'); if (got.includes('\r\n\r\n')) done(); });
     sock.on('end', done);
     sock.on('close', done);
-    sock.on('error', (e) => (got ? done() : (e as NodeJS.ErrnoException).code === 'ECONNRESET' ? done() : reject(e)));
+    // the server may close while we still write (EPIPE) or reset the connection: it answered, or refused
+    sock.on('error', (e) => (got || ['ECONNRESET', 'EPIPE'].includes((e as NodeJS.ErrnoException).code ?? '') ? done() : reject(e)));
   });
 }
