@@ -5,11 +5,12 @@
  * `npm run stop:pacs` stops the development PACS that start:pacs left running.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { descendants } from '../support/process-tree.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PORT = Number(process.env.SAT_E2E_PORT || 3143) + 40;
@@ -24,23 +25,6 @@ const listening = (port) => new Promise((done) => {
   s.on('error', () => done(false));
 });
 const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
-
-/** Every process below pid (read from /proc), so we can tell afterwards that none is left. */
-function descendants(pid) {
-  const children = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const ppid = Number(readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(d));
-    } catch { /* gone meanwhile */ }
-  }
-  const out = [];
-  const walk = (p) => { for (const c of children.get(p) ?? []) { out.push(c); walk(c); } };
-  walk(pid);
-  return out;
-}
 
 async function startAndStop(script, signal, env) {
   const npm = spawn('npm', ['run', script], { cwd: root, env: { ...process.env, ...env, SAT_PORT: String(PORT) }, stdio: ['ignore', 'pipe', 'pipe'] });

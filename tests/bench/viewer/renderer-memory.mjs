@@ -4,31 +4,12 @@
  * own browser are looked at (descendants of its pid), not other engineers' chromiums.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-
-function children() {
-  const kids = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const ppid = Number(readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]);
-      if (!kids.has(ppid)) kids.set(ppid, []);
-      kids.get(ppid).push(Number(d));
-    } catch { /* gone */ }
-  }
-  return kids;
-}
+import { descendants } from '../../support/process-tree.mjs';
 
 function renderers(rootPid) {
-  const kids = children();
-  const out = [];
-  const walk = (p) => {
-    for (const c of kids.get(p) ?? []) {
-      try { if (readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('--type=renderer')) out.push(c); } catch { /* gone */ }
-      walk(c);
-    }
-  };
-  walk(rootPid);
-  return out;
+  return descendants(rootPid).filter((c) => {
+    try { return readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('--type=renderer'); } catch { return false; /* gone */ }
+  });
 }
 
 /** Resident bytes: all (VmRSS, shared pages with the GPU process included) and the process's own (RssAnon). */
