@@ -16,12 +16,14 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 let current; // the child running now
 let stopping;
+/** The exit code of a process stopped by a signal: 128 + its number. */
+const stoppedBy = (sig) => 128 + { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 }[sig];
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
     stopping = sig;
     if (current && current.exitCode === null && current.signalCode === null) current.kill(sig);
-    else process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 })[sig]);
+    else process.exit(stoppedBy(sig));
   });
 }
 
@@ -34,7 +36,7 @@ function run(cmd, args, { env = process.env, capture = false } = {}) {
     child.stdout?.on('data', (b) => (out += b));
     child.on('exit', (code, signal) => {
       current = undefined;
-      if (stopping) process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 })[stopping]);
+      if (stopping) process.exit(stoppedBy(stopping));
       if (code !== 0) process.exit(code ?? 1);
       done(out);
     });

@@ -27,7 +27,7 @@ export type RunMessage = {
 export type FromWorker =
   | { type: 'backend'; kind: 'embedded' | 'learned' | 'mixed'; encoder: string; segmenter: string; device: string; why: string; at?: number }
   | { type: 'progress'; progress: Progress }
-  | { type: 'slice'; label: number; k: number; mask: Uint8Array; confidence: number; at?: number; /** voxels set in mask, counted here off the viewer's thread */ area?: number }
+  | { type: 'slice'; label: number; k: number; mask: Uint8Array; confidence: number; at?: number; /** voxels set in mask, counted in the worker, off the viewer's thread */ area: number }
   /** image: the series' pixels, handed back (they were transferred in, not copied) for the review on the main thread. */
   | { type: 'done'; result: SegmentationResult; image?: Float32Array }
   | { type: 'error'; name: string; message: string };

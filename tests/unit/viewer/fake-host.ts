@@ -129,7 +129,7 @@ export class FakeWorker implements EngineWorker {
         else if (inside) conf[k] = k === lo || k === hi ? 0.3 : 0.9;
         else if (k === lo - 1 || k === hi + 1) conf[k] = this.script.endConfidence ?? 0.7;
         for (let i = 0; i < LEN; i++) if (mask[i] && !labels[k * LEN + i]) labels[k * LEN + i] = label;
-        if (!ref && inside) this.emit({ type: 'slice', label, k, mask, confidence: conf[k] });
+        if (!ref && inside) this.emit({ type: 'slice', label, k, mask, confidence: conf[k], area: mask.reduce((n, v) => n + (v ? 1 : 0), 0) });
         this.emit({ type: 'progress', progress: { fraction: (k + 1) / D, stage: `label ${label}`, done: k + 1, total: D } });
       }
       perLabel.push({ label, voxels: 0, slices: [], sliceConfidence: conf });

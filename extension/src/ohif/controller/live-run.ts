@@ -87,10 +87,8 @@ export function startLiveRun(input: LiveRunInput): EngineRun {
       progress: (p) => (p.fraction === 0 && p.stage ? input.stage(p.stage) : undefined),
       slice: (m) => {
         writer.stream(m.k, m.label, m.mask);
-        let area = m.area ?? 0;
-        if (m.area === undefined) for (let i = 0; i < m.mask.length; i++) area += m.mask[i] ? 1 : 0;
-        estimator.slice(m.label, m.k, area, m.at ?? host.now());
-        liveCells[m.k] = cellWithSlice(liveCells[m.k], area > 0, m.confidence);
+        estimator.slice(m.label, m.k, m.area, m.at ?? host.now());
+        liveCells[m.k] = cellWithSlice(liveCells[m.k], m.area > 0, m.confidence);
         stage = `Segmenting ${nameOf(m.label)}: slice ${sliceNumbers[m.k]}`;
         publishSoon();
       },

@@ -228,12 +228,12 @@ export class SatController {
     }
   }
 
-  /** Leaving the mode: stop the worker, forget the result, back to idle. */
   /** Entering the mode: the engine's worker starts now, not on the press. */
   prepare(): void {
     this.host.prepareWorker(this.models());
   }
 
+  /** Leaving the mode: stop the worker, forget the result, back to idle. */
   dispose(): void {
     this.staleWatch?.();
     this.host.releaseWorkers();
