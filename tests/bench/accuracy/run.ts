@@ -1,5 +1,6 @@
 /**
- * `npm run bench:accuracy [SET…] [--only NAME,…] [--choices largest,at30,at70] [--json] [--png FILE] [--save-previous]`
+ * `npm run bench:accuracy [SET…] [--only NAME,…] [--choices largest,at30,at70] [--off RULE,…] [--json] [--png FILE] [--save-previous]`
+ * `npm run bench:accuracy -- --ablate RULE[,RULE…]|all [--against FILE]` (ablation.ts)
  *
  * For every dev volume in ../shared/data and every labelled structure large enough to draw
  * (structures.ts), segments the structure from ONE annotated slice, twice: the reference on
@@ -10,106 +11,30 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { segmentVolume, ImageVolume, LabelVolume } from '../../../extension/src/engine';
 import { dataDir } from '../../support/data-dir';
-import { labelDice } from '../../../extension/src/engine/imaging/morphology';
-import { benchArgs, CHOICE_LEGEND, loadVolume, parseChoices, ReferenceChoice, referenceSlice, selected, StructureExtent, structuresOf, VOLUMES } from './structures';
+import { benchArgs, CHOICE_LEGEND, parseChoices, ReferenceChoice } from './structures';
+import { fmt, mean, Row, rowKey as key, runVolumes } from './volume-runs';
 import { ChartPanel, writeBarChartPng } from './chart';
 import { IMAGE_SETS, ImageSetRow, runImageSet } from './image-sets';
+import { runAblations } from './ablation';
 
 const PREVIOUS_FILE = path.join(__dirname, '..', '..', '..', '..', 'tests', 'bench', 'accuracy', 'previous-release.json');
 
-interface Row {
-  set: string;
-  label: number;
-  name: string;
-  choice: ReferenceChoice;
-  refSlice: number;
-  dice: number;
-  copy: number;
-  /** Slices painted where the structure is not. */
-  outside: number;
-  /** Slices of the structure left empty. */
-  missed: number;
-  truth: string;
-  painted: string;
-  seconds: number;
-}
-
 type Previous = Record<string, number>;
-const key = (set: string, label: number, choice: ReferenceChoice) => `${set}/${label}/${choice}`;
-
-async function runStructure(set: string, image: ImageVolume, labels: LabelVolume, s: StructureExtent, choice: ReferenceChoice): Promise<Row> {
-  const [w, h, d] = image.dims;
-  const sl = w * h;
-  const k = referenceSlice(s, choice);
-  const ref = new Uint8Array(labels.data.length);
-  const copy = new Uint8Array(labels.data.length);
-  for (let i = 0; i < sl; i++) {
-    const v = labels.data[k * sl + i] === s.label ? 1 : 0;
-    ref[k * sl + i] = v;
-    if (v) for (let z = 0; z < d; z++) copy[z * sl + i] = 1;
-  }
-  const t0 = Date.now();
-  const res = await segmentVolume({ image, referenceMask: { ...labels, data: ref } });
-  const seconds = (Date.now() - t0) / 1000;
-  const pred = res.labels.data;
-  const truth = Uint8Array.from(labels.data, (v) => (v === s.label ? 1 : 0));
-  let outside = 0;
-  let missed = 0;
-  const present = new Set(s.slices);
-  const painted = res.perLabel[0].slices;
-  for (let z = 0; z < d; z++) {
-    const has = painted.includes(z);
-    if (has && !present.has(z)) outside++;
-    if (!has && present.has(z)) missed++;
-  }
-  return {
-    set,
-    label: s.label,
-    name: s.name,
-    choice,
-    refSlice: k,
-    dice: labelDice(pred, truth, 1),
-    copy: labelDice(copy, truth, 1),
-    outside,
-    missed,
-    truth: `${s.slices[0]}-${s.slices[s.slices.length - 1]}`,
-    painted: painted.length ? `${painted[0]}-${painted[painted.length - 1]}` : 'none',
-    seconds,
-  };
-}
-
-function mean(v: number[]): number {
-  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
-}
-
-function fmt(v: number | undefined): string {
-  return v === undefined || !Number.isFinite(v) ? '  -  ' : v.toFixed(3);
-}
 
 async function main(): Promise<void> {
-  const { flag, has, only, sets } = benchArgs(process.argv.slice(2), ['--png', '--choices']);
+  const { flag, has, only, sets } = benchArgs(process.argv.slice(2), ['--png', '--choices', '--off', '--ablate', '--against']);
   const choices = parseChoices(flag('--choices'));
+  const ablate = flag('--ablate');
+  if (ablate) return runAblations({ ablate, against: flag('--against'), sets, only, choices, json: has('--json') });
+  const off = flag('--off')?.split(',').map((n) => n.trim()).filter(Boolean) ?? [];
   const root = dataDir();
   const previous: Previous = fs.existsSync(PREVIOUS_FILE) ? JSON.parse(fs.readFileSync(PREVIOUS_FILE, 'utf8')) : {};
-  const rows: Row[] = [];
+  const rows = await runVolumes(sets, only, choices, off, (r) => {
+    if (!has('--json')) printRow(r, previous[key(r.set, r.label, r.choice)]);
+  });
   const imageRows: ImageSetRow[] = [];
-  for (const v of VOLUMES) {
-    if (sets.length && !sets.includes(v.set)) continue;
-    const imagePath = path.join(root, v.image);
-    if (!fs.existsSync(imagePath)) throw new Error(`bench:accuracy needs ${imagePath} (set SAT_DATA_DIR to the shared data folder).`);
-    const { image, labels } = await loadVolume(root, v.image, v.labels, v.remap);
-    const structures = selected(structuresOf(labels, v.names), only);
-    for (const s of structures) {
-      for (const choice of choices) {
-        const r = await runStructure(v.set, image, labels, s, choice);
-        rows.push(r);
-        if (!has('--json')) printRow(r, previous[key(r.set, r.label, r.choice)]);
-      }
-    }
-  }
-  for (const s of IMAGE_SETS) {
+  for (const s of off.length ? [] : IMAGE_SETS) {
     if (sets.length && !sets.includes(s.set)) continue;
     if (!fs.existsSync(path.join(root, s.set))) throw new Error(`bench:accuracy needs ${path.join(root, s.set)} (set SAT_DATA_DIR to the shared data folder).`);
     const r = await runImageSet(root, s);

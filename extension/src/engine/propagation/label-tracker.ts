@@ -2,7 +2,7 @@
  * Follows one label from its annotated slice(s) through a volume. Runs go outward from each
  * annotated slice (slice-order.ts); on every slice the tissue is segmented from the finished
  * neighbour (slice-step.ts), each connected piece is followed as a track of its own
- * (tracks.ts), and each track is judged by its own course (track-rules.ts): where a piece
+ * (tracks.ts), and each track is judged by its own course (rules/): where a piece
  * ends, it and what grew from it are removed from the slices past its end, so a run can
  * stop one piece (the ascending aorta at the heart) and go on with another (the descending
  * aorta). Afterwards only 3D components connected to the annotation are kept. Work happens on
@@ -21,14 +21,19 @@ import { appearanceRanges, measureAppearance, TissueAppearance } from '../imagin
 import { SeededGrowthOptions, SeededGrowthSegmenter } from '../segmenters/seeded-growth-segmenter';
 import { propagationRuns, PropagationRun } from './slice-order';
 import { segmentSliceStep } from './slice-step';
-import { assignPieces, holdTubes, jointThickness, startTracks, TrackBook } from './tracks';
-import { DEFAULT_TRACK_RULES, judgeSplit, judgeTrack, TrackRules } from './track-rules';
+import { assignPieces, HeirShares, jointThickness, startTracks, TrackBook } from './tracks';
+import { DEFAULT_PARAMS, PropagationParams } from './rules/params';
+import { isRuleName, judgeTrack, RULES } from './rules';
+import { judgeSplit } from './rules/branch-at-split';
+import { holdTubes } from './rules/held-tubes';
 import { followPieces } from './piece-motion';
 import { EdgeEnvelope, edgeEnvelope, keepWithinReach } from './edge-envelope';
 
 export interface TrackingOptions {
   bank?: PromptSetting[];
-  rules?: Partial<TrackRules>;
+  params?: Partial<PropagationParams>;
+  /** Rules and stages switched off, by name (rules/index.ts: RULES); for ablations. */
+  off?: string[];
   walls?: Partial<SeededGrowthOptions>;
   /** Smallest working pixel (mm); 0 works on the full grid. */
   minWorkingSpacingMm?: number;
@@ -96,7 +101,9 @@ class LabelTracker {
   /** Tube thickness of each annotated piece, found on one side of its slice and used on the other. */
   private readonly tubes = new Map<number, (number | undefined)[]>();
   private readonly walls: SeededGrowthSegmenter;
-  private readonly rules: TrackRules;
+  private readonly params: PropagationParams;
+  private readonly off: ReadonlySet<string>;
+  private readonly heirs: HeirShares | null;
   private readonly bank: PromptSetting[];
   private readonly motionMm: number;
   private readonly envelope: EdgeEnvelope;
@@ -113,11 +120,16 @@ class LabelTracker {
     this.work = new Uint8Array(this.w * this.h * image.dims[2]);
     this.confidence = new Float32Array(image.dims[2]).fill(NaN);
     this.walls = new SeededGrowthSegmenter(options.walls);
-    this.rules = { ...DEFAULT_TRACK_RULES, ...options.rules };
+    this.params = { ...DEFAULT_PARAMS, ...options.params };
+    const unknown = (options.off ?? []).filter((n) => !isRuleName(n));
+    if (unknown.length) throw new Error(`unknown rule ${unknown.join(', ')} (known: ${RULES.map((r) => r.name).join(', ')})`);
+    this.off = new Set(options.off ?? []);
+    if (this.off.has('sat-answer') && this.off.has('walls')) throw new Error('sat-answer and walls cannot both be off: nothing would segment a slice');
+    this.heirs = this.off.has('heirs') ? null : { split: this.params.splitHeirShare, merge: this.params.mergeHeirShare };
     this.bank = options.bank ?? DEFAULT_BANK;
     this.envelope = edgeEnvelope(Math.max(...this.spacing), image.spacing[2], options.motionSlices ?? 1.5, options.motionMm ?? 2);
     this.motionMm = this.envelope.perSliceMm;
-    this.followMotion = options.followMotion ?? true;
+    this.followMotion = (options.followMotion ?? true) && !this.off.has('follow-motion');
     const full = this.W * this.H;
     for (let k = 0; k < image.dims[2]; k++) {
       const s = annotatedMask.subarray(k * full, (k + 1) * full);
@@ -126,7 +138,7 @@ class LabelTracker {
       this.maskOf(k).set(downsampleMask(s, this.W, this.H, this.f));
       this.confidence[k] = 1;
     }
-    this.tubesAcrossSlice = options.tubesAcrossSlice ?? (this.annotated.length === 1 && !ctx.absentSlices?.length);
+    this.tubesAcrossSlice = !this.off.has('tubes-across-slice') && (options.tubesAcrossSlice ?? (this.annotated.length === 1 && !ctx.absentSlices?.length));
   }
 
   /** One run: slice after slice away from its annotated slice, until the series or every piece ends. */
@@ -159,22 +171,23 @@ class LabelTracker {
       const moved = this.followMotion ? followPieces(this.trackMaps.get(prev)!, this.smoothOf(prev), this.smoothOf(k), this.w, this.h, this.spacing, Math.ceil(this.motionMm / Math.max(...this.spacing))).tracks : this.trackMaps.get(prev)!;
       const prior = Uint8Array.from(moved, (t) => (t ? 1 : 0));
       const step = await this.segment(k, prev, run.from, appearance, prior);
-      if (this.envelope.slices > 1) this.keepWithinEnvelope(step.mask, run, order, k);
-      if (run.mayStop) holdTubes(book, step.mask, moved, this.w, this.h, this.spacing, this.tubeReachMm());
-      const pieces = assignPieces(book, step.mask, this.sliceOf(k).image.data, moved, this.w, this.h, this.spacing, k);
+      if (this.envelope.slices > 1 && !this.off.has('edge-envelope')) this.keepWithinEnvelope(step.mask, run, order, k);
+      if (run.mayStop && !this.off.has('held-tubes')) holdTubes(book, step.mask, moved, this.w, this.h, this.spacing, this.tubeReachMm(), this.params.tubeWidthSlack);
+      const pieces = assignPieces(book, step.mask, this.sliceOf(k).image.data, moved, this.w, this.h, this.spacing, k, { heirs: this.heirs });
       this.maskOf(k).set(step.mask);
       this.trackMaps.set(k, pieces.trackMap);
       this.confidence[k] = step.confidence;
       if (run.mayStop) {
-        for (const [parentId, childIds] of pieces.splits) {
+        for (const [parentId, childIds] of this.off.has('branch-at-split') ? [] : pieces.splits) {
           const joint = jointThickness(pieces.trackMap, childIds, this.w, this.h, this.spacing, 2 * Math.max(...this.spacing));
-          const { branches, ended } = judgeSplit(book.get(parentId), childIds.map((c) => book.get(c)), this.rules, joint);
+          const { branches, ended } = judgeSplit(book.get(parentId), childIds.map((c) => book.get(c)), this.params, joint);
           if (branches.length) this.erase(run, order, new Set(branches.map((b) => b.id)), prev, k);
           for (const b of branches) pieces.samples.delete(b.id);
           if (ended) this.stops.push({ from: run.from, at: prev, reason: 'a tube that divides into thinner branches' });
         }
+        const judge = { sliceMm: this.ctx.image.spacing[2], pixelMm: Math.max(...this.spacing), tissueContrast: appearance ? Math.abs(appearance.median - appearance.backgroundMedian) : 0, params: this.params };
         for (const id of pieces.samples.keys()) {
-          const end = judgeTrack(book.get(id), this.ctx.image.spacing[2], this.rules, appearance ? Math.abs(appearance.median - appearance.backgroundMedian) : 0, Math.max(...this.spacing));
+          const end = judgeTrack(book.get(id), judge, this.off);
           if (!end) continue;
           this.erase(run, order, book.lineageOf(id), end.keepThrough, k);
           this.stops.push({ from: run.from, at: end.keepThrough, reason: end.reason });
@@ -205,7 +218,7 @@ class LabelTracker {
       const t = (k - lo.from) / (hi.from - lo.from);
       const m = this.maskOf(k);
       const [near, far] = t <= 0.5 ? [fromLo[i], m.slice()] : [m.slice(), fromLo[i]];
-      const lost = countOnes(near) < 0.5 * (areaLo + t * (areaHi - areaLo));
+      const lost = !this.off.has('gap-union') && countOnes(near) < this.params.gapLostShare * (areaLo + t * (areaHi - areaLo));
       for (let j = 0; j < m.length; j++) m[j] = near[j] || (lost && far[j]) ? 1 : 0;
       this.show(k);
     });
@@ -219,7 +232,7 @@ class LabelTracker {
     const before = Uint8Array.from(this.work);
     const seeds = new Uint8Array(this.work.length);
     for (const k of this.annotated) seeds.set(this.maskOf(k), k * len);
-    keepSeededComponents3D(this.work, [w, h, depth], 1, (i) => seeds[i] !== 0);
+    if (!this.off.has('connected-3d')) keepSeededComponents3D(this.work, [w, h, depth], 1, (i) => seeds[i] !== 0);
     const mask = new Uint8Array(W * H * depth);
     for (let k = 0; k < depth; k++) {
       const out = mask.subarray(k * W * H, (k + 1) * W * H);
@@ -252,6 +265,8 @@ class LabelTracker {
       appearance,
       motionMm: this.motionMm,
       timings: this.ctx.timings,
+      useSat: !this.off.has('sat-answer'),
+      useWalls: !this.off.has('walls'),
     });
   }
 
@@ -278,7 +293,7 @@ class LabelTracker {
 
   /** How far a tube's edge may move from one slice to the next. */
   private tubeReachMm(): number {
-    return Math.max(this.spacing[0], this.spacing[1], 0.35 * this.ctx.image.spacing[2] + 1);
+    return Math.max(this.spacing[0], this.spacing[1], this.params.tubeReachPerSlice * this.ctx.image.spacing[2] + this.params.tubeReachSlackMm);
   }
 
   private show(k: number): void {

@@ -28,6 +28,9 @@ export interface SliceStepInput {
   appearance?: TissueAppearance;
   motionMm: number;
   timings: StageTimings;
+  /** Switches (rules/index.ts): the SAT answer and the walls; at least one is on. */
+  useSat?: boolean;
+  useWalls?: boolean;
 }
 
 export interface SliceStep {
@@ -38,21 +41,31 @@ export interface SliceStep {
 
 export async function segmentSliceStep(s: SliceStepInput): Promise<SliceStep> {
   const { image, features } = s.target;
+  const [useSat, useWalls] = [s.useSat ?? true, s.useWalls ?? true];
   let t0 = now();
-  const pool = collectCandidates({ target: features, width: image.width, height: image.height, spacing: image.pixelSpacing, references: s.references, sameFrame: true });
-  s.timings.planMs += now() - t0;
-  t0 = now();
-  const prepared = await s.backends.segmenter.prepare(image);
-  const answer = await searchBank({ pool, prepared, bank: s.bank, priors: [s.prior] });
-  prepared.dispose?.();
-  if (!answer || answer.positiveMatches === 0) {
+  let answer: { mask: Uint8Array; score: number } | undefined;
+  if (useSat) {
+    const pool = collectCandidates({ target: features, width: image.width, height: image.height, spacing: image.pixelSpacing, references: s.references, sameFrame: true });
+    s.timings.planMs += now() - t0;
+    t0 = now();
+    const prepared = await s.backends.segmenter.prepare(image);
+    const found = await searchBank({ pool, prepared, bank: s.bank, priors: [s.prior] });
+    prepared.dispose?.();
+    if (!found || found.positiveMatches === 0) {
+      s.timings.segmentMs += now() - t0;
+      return { mask: new Uint8Array(image.width * image.height), confidence: 0 };
+    }
+    answer = found;
+  }
+  if (!useWalls) {
     s.timings.segmentMs += now() - t0;
-    return { mask: new Uint8Array(image.width * image.height), confidence: 0 };
+    return { mask: answer!.mask, confidence: answer!.score };
   }
   const walls = s.walls.prepareSync(image).segmentSync({ points: [], priorMask: s.prior, priorImage: s.priorImage, appearance: s.appearance, boundaryMotionMm: s.motionMm });
+  s.timings.segmentMs += now() - t0;
+  if (!answer) return { mask: walls.mask, confidence: walls.quality };
   const mask = answer.mask;
   for (let i = 0; i < mask.length; i++) if (!walls.mask[i]) mask[i] = 0;
-  s.timings.segmentMs += now() - t0;
   return { mask, confidence: answer.score };
 }
 

@@ -4,11 +4,23 @@
  * continues its track, a piece that splits off starts a child track, and pieces that join
  * start a merged track (unless one of them is nearly all of it: a fragment joining does not
  * end a course either). Each track keeps its own course (area and thickness per slice), so the
- * end rules (track-rules.ts) judge a piece by itself: the descending aorta is not stopped
+ * end rules (rules/) judge a piece by itself: the descending aorta is not stopped
  * because the ascending aorta ran into the heart.
  */
 import { label2D } from '../imaging/components';
-import { distanceInsideNear, distanceOutside, distanceOutsideNear } from '../imaging/distance';
+import { distanceInsideNear, distanceOutside } from '../imaging/distance';
+import { DEFAULT_PARAMS } from './rules/params';
+
+/**
+ * Heirs: a piece that keeps most of a split track's area continues it, and a piece that is
+ * nearly all one track continues it when fragments join (null: every split and merge starts
+ * new tracks).
+ */
+export interface HeirShares {
+  split: number;
+  merge: number;
+}
+export const DEFAULT_HEIRS: HeirShares = { split: DEFAULT_PARAMS.splitHeirShare, merge: DEFAULT_PARAMS.mergeHeirShare };
 
 export interface TrackSample {
   k: number;
@@ -85,14 +97,24 @@ export interface SliceTracks {
 
 /** The slice's pieces as tracks of their own (the annotated slice a run starts from). */
 export function startTracks(book: TrackBook, mask: Uint8Array, values: Float32Array, w: number, h: number, spacing: [number, number], k: number): SliceTracks {
-  return assignPieces(book, mask, values, new Uint16Array(mask.length), w, h, spacing, k, true);
+  return assignPieces(book, mask, values, new Uint16Array(mask.length), w, h, spacing, k, { fresh: true });
 }
 
 /**
  * Gives each connected piece of `mask` a track, from the previous slice's track map.
  * Pieces that overlap no previous track are dropped from the mask (in place).
  */
-export function assignPieces(book: TrackBook, mask: Uint8Array, values: Float32Array, previous: Uint16Array, w: number, h: number, spacing: [number, number], k: number, fresh = false): SliceTracks {
+export function assignPieces(
+  book: TrackBook,
+  mask: Uint8Array,
+  values: Float32Array,
+  previous: Uint16Array,
+  w: number,
+  h: number,
+  spacing: [number, number],
+  k: number,
+  { fresh = false, heirs = DEFAULT_HEIRS }: { fresh?: boolean; heirs?: HeirShares | null } = {},
+): SliceTracks {
   const { labels, sizes } = label2D(mask, w, h);
   const nPieces = sizes.length;
   const dIn = distanceInsideNear(mask, w, h, spacing[0], spacing[1]);
@@ -112,18 +134,18 @@ export function assignPieces(book: TrackBook, mask: Uint8Array, values: Float32A
   const splits = new Map<number, number[]>();
   // A piece that keeps most of a split track's area continues it (a fragment breaking off does not end a course).
   const heir = new Map<number, number>();
-  for (const [t, ps] of piecesOf) {
+  for (const [t, ps] of heirs ? piecesOf : []) {
     if (ps.length < 2 || ps.some((q) => overlaps[q].size > 1)) continue;
     const total = ps.reduce((a, q) => a + sizes[q], 0);
     const main = ps.reduce((a, q) => (sizes[q] > sizes[a] ? q : a), ps[0]);
-    if (sizes[main] >= 0.75 * total) heir.set(main, t);
+    if (sizes[main] >= heirs!.split * total) heir.set(main, t);
   }
   // Likewise a piece that is nearly all one track continues it when small fragments join it.
-  for (let p = 1; p < nPieces; p++) {
+  for (let p = 1; p < nPieces && heirs; p++) {
     if (overlaps[p].size < 2) continue;
     const total = [...overlaps[p].values()].reduce((a, v) => a + v, 0);
     const [main, share] = [...overlaps[p]].reduce((a, e) => (e[1] > a[1] ? e : a));
-    if (share >= 0.9 * total && piecesOf.get(main)!.length === 1) heir.set(p, main);
+    if (share >= heirs.merge * total && piecesOf.get(main)!.length === 1) heir.set(p, main);
   }
   for (let p = 1; p < nPieces; p++) {
     const sample: TrackSample = { k, area: sizes[p], thickness: thick[p], level: level[p], texture: texture[p] };
@@ -207,52 +229,6 @@ function localStd(values: Float32Array, w: number, h: number, i: number): number
     }
   const m = s / n;
   return Math.sqrt(Math.max(0, s2 / n - m * m));
-}
-
-/**
- * A tube keeps its width from slice to slice. Where a piece continues only tube tracks, what
- * it gained beyond `reachMm` of those tubes' previous pixels is kept only if it is no thicker
- * than the tube (a tube may lengthen its section where it bends, like the aortic arch); a
- * thicker gain is tissue of the same density that the tube touches, and is removed (in place).
- */
-export function holdTubes(book: TrackBook, mask: Uint8Array, previous: Uint16Array, w: number, h: number, spacing: [number, number], reachMm: number, widthSlack = 1.3): number {
-  const tubeOf = new Map<number, number | undefined>();
-  const thickness = (id: number) => {
-    if (!tubeOf.has(id)) tubeOf.set(id, book.get(id).tubeThickness);
-    return tubeOf.get(id);
-  };
-  const tubePrev = new Uint8Array(mask.length);
-  let any = false;
-  for (let i = 0; i < mask.length; i++) if (previous[i] && thickness(previous[i]) !== undefined) (tubePrev[i] = 1), (any = true);
-  if (!any) return 0;
-  const { labels, sizes } = label2D(mask, w, h);
-  const width = new Float32Array(sizes.length);
-  const touchesOther = new Uint8Array(sizes.length);
-  for (let i = 0; i < mask.length; i++) {
-    const p = labels[i];
-    if (!p || !previous[i]) continue;
-    const t = thickness(previous[i]);
-    if (t === undefined) touchesOther[p] = 1;
-    else width[p] = Math.max(width[p], t);
-  }
-  const reach = distanceOutsideNear(tubePrev, w, h, spacing[0], spacing[1], reachMm);
-  const dIn = distanceInsideNear(mask, w, h, spacing[0], spacing[1]);
-  // Pixels inside a disc wider than the tube that fits in the piece: the thick part.
-  const core = new Uint8Array(mask.length);
-  for (let i = 0; i < mask.length; i++) {
-    const p = labels[i];
-    if (p && width[p] > 0 && !touchesOther[p] && dIn[i] > widthSlack * width[p]) core[i] = 1;
-  }
-  let widest = 0;
-  for (let p = 1; p < width.length; p++) widest = Math.max(widest, width[p]);
-  const nearCore = distanceOutsideNear(core, w, h, spacing[0], spacing[1], widthSlack * widest);
-  let removed = 0;
-  for (let i = 0; i < mask.length; i++) {
-    const p = labels[i];
-    if (!p || width[p] === 0 || touchesOther[p] || reach[i] <= reachMm) continue;
-    if (nearCore[i] <= widthSlack * width[p]) (mask[i] = 0), removed++;
-  }
-  return removed;
 }
 
 /** Thickness (mm) of the given tracks' pixels taken together, with gaps up to gapMm closed. */

@@ -1,10 +1,15 @@
-import { Track, TrackBook, TrackSample, assignPieces, startTracks, holdTubes } from '../../../extension/src/engine/propagation/tracks';
-import { DEFAULT_TRACK_RULES, judgeSplit, judgeTrack, TrackEnd } from '../../../extension/src/engine/propagation/track-rules';
+import { Track, TrackBook, TrackSample, assignPieces, startTracks } from '../../../extension/src/engine/propagation/tracks';
+import { holdTubes } from '../../../extension/src/engine/propagation/rules/held-tubes';
+import { judgeSplit } from '../../../extension/src/engine/propagation/rules/branch-at-split';
+import { DEFAULT_PARAMS } from '../../../extension/src/engine/propagation/rules/params';
+import { TrackEnd } from '../../../extension/src/engine/propagation/rules/rule-types';
+import { judgeTrack } from '../../../extension/src/engine/propagation/rules';
 import { followPieces } from '../../../extension/src/engine/propagation/piece-motion';
 import { countOnes } from '../../../extension/src/engine/imaging/morphology';
 import { rng } from '../../support/phantom';
 
-const rules = DEFAULT_TRACK_RULES;
+const rules = DEFAULT_PARAMS;
+const judge = (t: Track, sliceMm: number, tissueContrast: number) => judgeTrack(t, { sliceMm, pixelMm: 1, tissueContrast, params: rules });
 
 /** Feeds a course (one sample per slice, 3 mm apart) to a track; returns the first end and where. */
 function follow(course: Partial<TrackSample>[], contrast = 100): { end?: TrackEnd; at?: number; track: Track } {
@@ -13,7 +18,7 @@ function follow(course: Partial<TrackSample>[], contrast = 100): { end?: TrackEn
   const track = book.start(first);
   for (let i = 1; i < course.length; i++) {
     track.history.push({ ...track.history[i - 1], k: i, ...course[i] });
-    const end = judgeTrack(track, 3, rules, contrast);
+    const end = judge(track, 3, contrast);
     if (end) return { end, at: i, track };
   }
   return { track };
@@ -74,7 +79,7 @@ describe('track rules: where a followed piece ends', () => {
     const track = book.start({ k: 0, area: areas[0], thickness: 20, level: 100, texture: 40 });
     for (let i = 1; i < areas.length; i++) {
       track.history.push({ k: i, area: areas[i], thickness: 20 * Math.sqrt(areas[i] / 1000), level: 100, texture: 40 });
-      const end = judgeTrack(track, 1, rules, 100);
+      const end = judge(track, 1, 100);
       expect(end?.reason ?? '').not.toMatch(/stays small/);
     }
   });
@@ -173,10 +178,10 @@ describe('tracks: pieces of one slice continued on the next', () => {
     const [id] = [...start.samples.keys()];
     book.get(id).tubeThickness = 2;
     const longer = box(10, 30, 8, 11);
-    expect(holdTubes(book, longer, start.trackMap, w, h, [1, 1], 1)).toBe(0);
+    expect(holdTubes(book, longer, start.trackMap, w, h, [1, 1], 1, rules.tubeWidthSlack)).toBe(0);
     const thicker = new Uint8Array(w * h);
     for (let i = 0; i < thicker.length; i++) thicker[i] = box(10, 19, 8, 11)[i] | box(20, 34, 2, 17)[i];
-    const removed = holdTubes(book, thicker, start.trackMap, w, h, [1, 1], 1);
+    const removed = holdTubes(book, thicker, start.trackMap, w, h, [1, 1], 1, rules.tubeWidthSlack);
     expect(removed).toBeGreaterThan(100);
     expect(countOnes(thicker)).toBeLessThan(countOnes(box(10, 19, 8, 11)) + 80);
   });
