@@ -51,11 +51,11 @@ export async function runAblations(a: AblationArgs): Promise<void> {
   const log = (line: string) => {
     if (!a.json) console.log(line);
   };
-  const base = a.against ? readRows(a.against) : await runVolumes(a.sets, a.only, a.choices, []);
+  const base = a.against ? readRows(a.against) : await runVolumes(a.sets, a.only, a.choices, {});
   const wanted = base.filter((r) => (!a.sets.length || a.sets.includes(r.set)) && a.choices.includes(r.choice));
   const effects: RuleEffect[] = [];
   for (const rule of names) {
-    const off = await runVolumes([...new Set(wanted.map((r) => r.set))], a.only, a.choices, [rule]);
+    const off = await runVolumes([...new Set(wanted.map((r) => r.set))], a.only, a.choices, { off: [rule] });
     const e = effectOf(rule, wanted, off);
     effects.push(e);
     log(`\n${rule} — ${e.principle}`);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:accuracy [SET…] [--only NAME,…] [--choices largest,at30,at70] [--off RULE,…] [--json] [--png FILE] [--save-previous]`
+ * `npm run bench:accuracy [SET…] [--only NAME,…] [--choices largest,at30,at70] [--off RULE,…] [--tracking JSON] [--json] [--png FILE] [--save-previous]`
  * `npm run bench:accuracy -- --ablate RULE[,RULE…]|all [--against FILE]` (ablation.ts)
  *
  * For every dev volume in ../shared/data and every labelled structure large enough to draw
@@ -17,24 +17,28 @@ import { fmt, mean, Row, rowKey as key, runVolumes } from './volume-runs';
 import { ChartPanel, writeBarChartPng } from './chart';
 import { IMAGE_SETS, ImageSetRow, runImageSet } from './image-sets';
 import { runAblations } from './ablation';
+import { TrackingOptions } from '../../../extension/src/engine/propagation/label-tracker';
 
 const PREVIOUS_FILE = path.join(__dirname, '..', '..', '..', '..', 'tests', 'bench', 'accuracy', 'previous-release.json');
 
 type Previous = Record<string, number>;
 
 async function main(): Promise<void> {
-  const { flag, has, only, sets } = benchArgs(process.argv.slice(2), ['--png', '--choices', '--off', '--ablate', '--against']);
+  const { flag, has, only, sets } = benchArgs(process.argv.slice(2), ['--png', '--choices', '--off', '--ablate', '--against', '--tracking']);
   const choices = parseChoices(flag('--choices'));
   const ablate = flag('--ablate');
   if (ablate) return runAblations({ ablate, against: flag('--against'), sets, only, choices, json: has('--json') });
   const off = flag('--off')?.split(',').map((n) => n.trim()).filter(Boolean) ?? [];
   const root = dataDir();
   const previous: Previous = fs.existsSync(PREVIOUS_FILE) ? JSON.parse(fs.readFileSync(PREVIOUS_FILE, 'utf8')) : {};
-  const rows = await runVolumes(sets, only, choices, off, (r) => {
+  // Tracking options to try (parameters, walls), e.g. --tracking '{"params":{"tailFraction":0.15}}'.
+  const tracking = { ...(JSON.parse(flag('--tracking') ?? '{}') as TrackingOptions), off };
+  const tried = off.length > 0 || flag('--tracking') !== undefined;
+  const rows = await runVolumes(sets, only, choices, tracking, (r) => {
     if (!has('--json')) printRow(r, previous[key(r.set, r.label, r.choice)]);
   });
   const imageRows: ImageSetRow[] = [];
-  for (const s of off.length ? [] : IMAGE_SETS) {
+  for (const s of tried ? [] : IMAGE_SETS) {
     if (sets.length && !sets.includes(s.set)) continue;
     if (!fs.existsSync(path.join(root, s.set))) throw new Error(`bench:accuracy needs ${path.join(root, s.set)} (set SAT_DATA_DIR to the shared data folder).`);
     const r = await runImageSet(root, s);

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { segmentVolume, ImageVolume, LabelVolume } from '../../../extension/src/engine';
 import { dataDir } from '../../support/data-dir';
 import { labelDice } from '../../../extension/src/engine/imaging/morphology';
+import { TrackingOptions } from '../../../extension/src/engine/propagation/label-tracker';
 import { loadVolume, ReferenceChoice, referenceSlice, selected, StructureExtent, structuresOf, VOLUMES } from './structures';
 
 export interface Row {
@@ -25,7 +26,7 @@ export interface Row {
 
 export const rowKey = (set: string, label: number, choice: ReferenceChoice) => `${set}/${label}/${choice}`;
 
-async function runStructure(set: string, image: ImageVolume, labels: LabelVolume, s: StructureExtent, choice: ReferenceChoice, off: string[]): Promise<Row> {
+async function runStructure(set: string, image: ImageVolume, labels: LabelVolume, s: StructureExtent, choice: ReferenceChoice, tracking: TrackingOptions): Promise<Row> {
   const [w, h, d] = image.dims;
   const sl = w * h;
   const k = referenceSlice(s, choice);
@@ -37,7 +38,7 @@ async function runStructure(set: string, image: ImageVolume, labels: LabelVolume
     if (v) for (let z = 0; z < d; z++) copy[z * sl + i] = 1;
   }
   const t0 = Date.now();
-  const res = await segmentVolume({ image, referenceMask: { ...labels, data: ref } }, {}, { off });
+  const res = await segmentVolume({ image, referenceMask: { ...labels, data: ref } }, {}, tracking);
   const seconds = (Date.now() - t0) / 1000;
   const pred = res.labels.data;
   const truth = Uint8Array.from(labels.data, (v) => (v === s.label ? 1 : 0));
@@ -66,8 +67,8 @@ async function runStructure(set: string, image: ImageVolume, labels: LabelVolume
   };
 }
 
-/** Every structure of the selected dev volumes, from each reference choice, with the named rules off. */
-export async function runVolumes(sets: string[], only: string[] | undefined, choices: ReferenceChoice[], off: string[], onRow?: (r: Row) => void): Promise<Row[]> {
+/** Every structure of the selected dev volumes, from each reference choice, with these tracking options (rules off, parameters). */
+export async function runVolumes(sets: string[], only: string[] | undefined, choices: ReferenceChoice[], tracking: TrackingOptions, onRow?: (r: Row) => void): Promise<Row[]> {
   const root = dataDir();
   const rows: Row[] = [];
   for (const v of VOLUMES) {
@@ -77,7 +78,7 @@ export async function runVolumes(sets: string[], only: string[] | undefined, cho
     const { image, labels } = await loadVolume(root, v.image, v.labels, v.remap);
     for (const s of selected(structuresOf(labels, v.names), only)) {
       for (const choice of choices) {
-        const r = await runStructure(v.set, image, labels, s, choice, off);
+        const r = await runStructure(v.set, image, labels, s, choice, tracking);
         rows.push(r);
         onRow?.(r);
       }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:corrections [SET…] [--only NAME,…] [--rounds N] [--choices largest,at30] [--json] [--png FILE] [--save-previous]`
+ * `npm run bench:corrections [SET…] [--only NAME,…] [--rounds N] [--choices largest,at30] [--off RULE,…] [--json] [--png FILE] [--save-previous]`
  *
  * A simulated user corrects the result (simulated-user.ts): for every dev volume and every
  * structure that bench:accuracy reports (and the brain MR's tumour labels), start from one
@@ -39,7 +39,7 @@ interface Row {
 type Previous = Record<string, number>;
 const key = (set: string, label: number, choice: ReferenceChoice, round: number) => `${set}/${label}/${choice}/r${round}`;
 
-async function runStructure(set: string, image: ImageVolume, labels: LabelVolume, s: StructureExtent, choice: ReferenceChoice, rounds: number): Promise<Row> {
+async function runStructure(set: string, image: ImageVolume, labels: LabelVolume, s: StructureExtent, choice: ReferenceChoice, rounds: number, off: string[]): Promise<Row> {
   const [w, h, d] = image.dims;
   const sl = w * h;
   const truth = Uint8Array.from(labels.data, (v) => (v === s.label ? 1 : 0));
@@ -50,7 +50,7 @@ async function runStructure(set: string, image: ImageVolume, labels: LabelVolume
   const t0 = Date.now();
   for (let r = 0; ; r++) {
     const emptied = emptiedSlices(ann, sl);
-    const res = await segmentVolume({ image, referenceMask: { ...labels, data: ann.mask }, absentSlices: { 1: emptied } });
+    const res = await segmentVolume({ image, referenceMask: { ...labels, data: ann.mask }, absentSlices: { 1: emptied } }, {}, { off });
     const pred = Uint8Array.from(res.labels.data, (v) => (v === 1 ? 1 : 0));
     dice.push(labelDice(pred, truth, 1));
     for (const k of ann.slices) {
@@ -74,7 +74,9 @@ const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.lengt
 const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '  -  ' : v.toFixed(3));
 
 async function main(): Promise<void> {
-  const { flag, has, only, sets } = benchArgs(process.argv.slice(2), ['--png', '--choices', '--rounds']);
+  const { flag, has, only, sets } = benchArgs(process.argv.slice(2), ['--png', '--choices', '--rounds', '--off']);
+  // Rules switched off (engine/propagation/rules/index.ts), to measure what one does to corrections.
+  const off = flag('--off')?.split(',').map((n) => n.trim()).filter(Boolean) ?? [];
   const choices = parseChoices(flag('--choices'));
   const rounds = Number(flag('--rounds') ?? 3);
   if (!Number.isInteger(rounds) || rounds < 0) throw new Error(`--rounds ${flag('--rounds')}: give a whole number of rounds (default 3).`);
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
     const { image, labels } = await loadVolume(root, v.image, v.labels);
     for (const s of selected(structuresOf(labels, v.names), only)) {
       for (const choice of choices) {
-        const r = await runStructure(v.set, image, labels, s, choice, rounds);
+        const r = await runStructure(v.set, image, labels, s, choice, rounds, off);
         rows.push(r);
         if (!has('--json')) printRow(r, previous);
       }

@@ -9,7 +9,7 @@ import { countOnes } from '../../../extension/src/engine/imaging/morphology';
 import { rng } from '../../support/phantom';
 
 const rules = DEFAULT_PARAMS;
-const judge = (t: Track, sliceMm: number, tissueContrast: number) => judgeTrack(t, { sliceMm, pixelMm: 1, tissueContrast, params: rules });
+const judge = (t: Track, sliceMm: number, tissueContrast: number) => judgeTrack(t, { sliceMm, pixelMm: 1, tissueContrast, tissueSpread: 0, params: rules });
 
 /** Feeds a course (one sample per slice, 3 mm apart) to a track; returns the first end and where. */
 function follow(course: Partial<TrackSample>[], contrast = 100): { end?: TrackEnd; at?: number; track: Track } {

@@ -1,6 +1,7 @@
 import { segmentVolume, CancelledError, InputError, Progress } from '../../../extension/src/engine';
 import { dice, countOnes } from '../../../extension/src/engine/imaging/morphology';
 import { propagationRuns } from '../../../extension/src/engine/propagation/slice-order';
+import { RULES } from '../../../extension/src/engine/propagation/rules';
 import { phantom, referenceOnSlice, binary, rng } from '../../support/phantom';
 import { ImageVolume, LabelVolume, Mat3, Vec3 } from '../../../extension/src/engine/image/types';
 
@@ -118,6 +119,18 @@ describe('segmentVolume on a phantom', () => {
     await expect(segmentVolume({ image, referenceMask: referenceOnSlice(truth, 1, 10), labels: [7] })).rejects.toThrow(/label 7 is not in the reference mask \(labels present: 1\)/);
     const shifted = { ...referenceOnSlice(truth, 1, 10), dims: [64, 64, 29] as [number, number, number], data: new Uint8Array(64 * 64 * 29) };
     await expect(segmentVolume({ image, referenceMask: shifted })).rejects.toBeInstanceOf(InputError);
+  });
+
+  it('switches rules off by name, refuses names it does not know, and keeps the drawing exactly whatever is off', async () => {
+    const ref = referenceOnSlice(truth, 1, 10);
+    await expect(segmentVolume({ image, referenceMask: ref }, {}, { off: ['tube'] })).rejects.toThrow(/unknown rule tube \(known: .*tube-merge.*\)/);
+    await expect(segmentVolume({ image, referenceMask: ref }, {}, { off: ['sat-answer', 'walls'] })).rejects.toThrow(/cannot both be off/);
+    const s = 64 * 64;
+    for (const name of RULES.map((r) => r.name)) {
+      const res = await segmentVolume({ image, referenceMask: ref }, {}, { off: [name] });
+      const pred = binary(res.labels, 1);
+      expect([name, pred.subarray(10 * s, 11 * s).join('')]).toEqual([name, binary(ref, 1).subarray(10 * s, 11 * s).join('')]);
+    }
   });
 });
 

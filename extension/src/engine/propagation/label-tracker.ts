@@ -48,6 +48,8 @@ export interface TrackingOptions {
    * drawing, where it helps); with more, a correction on one side would change the other's.
    */
   tubesAcrossSlice?: boolean;
+  /** Appearance histograms of CT over the fixed HU window (default); false: over the image's own percentiles, as other modalities. */
+  ctWindow?: boolean;
 }
 
 export interface TrackingContext {
@@ -109,6 +111,7 @@ class LabelTracker {
   private readonly envelope: EdgeEnvelope;
   private readonly followMotion: boolean;
   private readonly tubesAcrossSlice: boolean;
+  private readonly ctWindow: boolean;
 
   constructor(private readonly ctx: TrackingContext, private readonly annotatedMask: Uint8Array, options: TrackingOptions) {
     const { image } = ctx;
@@ -129,6 +132,7 @@ class LabelTracker {
     this.bank = options.bank ?? DEFAULT_BANK;
     this.envelope = edgeEnvelope(Math.max(...this.spacing), image.spacing[2], options.motionSlices ?? 1.5, options.motionMm ?? 2);
     this.motionMm = this.envelope.perSliceMm;
+    this.ctWindow = options.ctWindow ?? true;
     this.followMotion = (options.followMotion ?? true) && !this.off.has('follow-motion');
     const full = this.W * this.H;
     for (let k = 0; k < image.dims[2]; k++) {
@@ -185,7 +189,7 @@ class LabelTracker {
           for (const b of branches) pieces.samples.delete(b.id);
           if (ended) this.stops.push({ from: run.from, at: prev, reason: 'a tube that divides into thinner branches' });
         }
-        const judge = { sliceMm: this.ctx.image.spacing[2], pixelMm: Math.max(...this.spacing), tissueContrast: appearance ? Math.abs(appearance.median - appearance.backgroundMedian) : 0, params: this.params };
+        const judge = { sliceMm: this.ctx.image.spacing[2], pixelMm: Math.max(...this.spacing), tissueContrast: appearance ? Math.abs(appearance.median - appearance.backgroundMedian) : 0, tissueSpread: appearance?.spread ?? 0, params: this.params };
         for (const id of pieces.samples.keys()) {
           const end = judgeTrack(book.get(id), judge, this.off);
           if (!end) continue;
@@ -333,7 +337,7 @@ class LabelTracker {
     if (!this.appearances.has(k)) {
       const img = this.sliceOf(k).image;
       const v = gaussianBlur2D(img.data, this.w, this.h, 1 / this.spacing[0], 1 / this.spacing[1]);
-      this.appearances.set(k, measureAppearance(v, this.maskOf(k), this.w, this.h, this.spacing, appearanceRanges(v, this.ctx.image.modality === 'CT')));
+      this.appearances.set(k, measureAppearance(v, this.maskOf(k), this.w, this.h, this.spacing, appearanceRanges(v, this.ctWindow && this.ctx.image.modality === 'CT')));
     }
     return this.appearances.get(k);
   }

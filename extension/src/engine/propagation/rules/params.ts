@@ -33,8 +33,10 @@ export interface PropagationParams {
   valleySlackPx: number;
   /** Separator: inside level below the levels within separatorSlices on both sides by this share of the annotated tissue's contrast... */
   separatorContrast: number;
-  /** ...and by at least this much in image units (being measured: to go). */
+  /** ...and by at least this much in image units (being measured: to go)... */
   separatorDrop: number;
+  /** ...and by at least this many spreads of the annotated tissue's own values (a dip within its noise is no band). */
+  separatorSpreads: number;
   separatorSlices: number;
   /** ...and smoother than the flanks (local variation at most this share of theirs). */
   separatorSmoothness: number;
@@ -77,6 +79,7 @@ export const DEFAULT_PARAMS: PropagationParams = {
   valleySlackPx: 6,
   separatorContrast: 0.25,
   separatorDrop: 40,
+  separatorSpreads: 0,
   separatorSlices: 3,
   separatorSmoothness: 0.75,
   vanishFraction: 0.03,

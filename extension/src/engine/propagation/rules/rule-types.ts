@@ -28,6 +28,8 @@ export interface JudgeContext {
   pixelMm: number;
   /** The annotated tissue's median against its surroundings' median (image units). */
   tissueContrast: number;
+  /** The annotated tissue's robust spread of values (image units). */
+  tissueSpread: number;
   params: PropagationParams;
 }
 
