@@ -334,6 +334,36 @@ try {
   const errors = (v.stderr + v.stdout).split('\n').filter((l) => /^Error/.test(l));
   check(errors.length === 0, `dciodvfy: ${errors.length} errors${errors.length ? `: ${errors.slice(0, 5).join(' | ')}` : ''}`);
 
+  step('storing two more SEGs of the series: an older one of ours and a newer one of another tool');
+  {
+    // Copies of the stored SEG with their own UIDs: ours dated 1999 (segment "Old liver"), another tool's dated 2099.
+    const dcmjs = require('dcmjs');
+    const variant = (uidSuffix, change) => {
+      const dicom = dcmjs.data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      const ds = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dicom.dict);
+      ds.SeriesInstanceUID = `${ds.SeriesInstanceUID}.${uidSuffix}`;
+      ds.SOPInstanceUID = `${ds.SOPInstanceUID}.${uidSuffix}`;
+      change(ds);
+      dicom.dict = dcmjs.data.DicomMetaDictionary.denaturalizeDataset(ds);
+      dicom.meta['00020003'].Value = [ds.SOPInstanceUID];
+      return Buffer.from(dicom.write());
+    };
+    const older = variant(1, (ds) => { ds.SeriesDate = ds.ContentDate = '19990101'; ds.SeriesDescription = 'Segment Any Tissue: Old liver'; ds.SegmentSequence[0].SegmentLabel = 'Old liver'; });
+    const foreign = variant(2, (ds) => {
+      ds.SeriesDate = ds.ContentDate = '20991231';
+      ds.Manufacturer = 'Another vendor';
+      ds.ManufacturerModelName = 'Another tool';
+      ds.SeriesDescription = 'Another tool: liver';
+      for (const seg of ds.SegmentSequence) { seg.SegmentAlgorithmName = 'Another tool'; seg.SegmentLabel = 'Their liver'; }
+    });
+    for (const body of [older, foreign]) {
+      const r = await fetch(`${orthanc}/instances`, { method: 'POST', body });
+      if (!r.ok) throw new Error(`Orthanc refused a test SEG: HTTP ${r.status}`);
+    }
+    const segCount = (await qido({ root: PACS }, `studies/${study}/series`, { Modality: 'SEG' })).length;
+    check(segCount === 3, `the study holds 3 SEG series (${segCount})`);
+  }
+
   step('reopening the study: the mode shows the stored SEG at once, under the tissue\'s name');
   const stored = await readSegmentation(page);
   const storedColor = await page.evaluate(({ id, v }) => Array.from(window.services.segmentationService.getSegmentColor(window.services.viewportGridService.getActiveViewportId(), id, v) ?? []).slice(0, 3), { id: resultId, v: seg1 });
@@ -358,7 +388,9 @@ try {
     const x = s.getSegmentation(id);
     return { label: x?.label, segments: Object.entries(x?.segments ?? {}).filter(([, g]) => g).map(([i, g]) => ({ index: Number(i), label: g.label, color: Array.from(s.getSegmentColor(vp, id, Number(i)) ?? []).slice(0, 3) })), all: s.getSegmentations().map((g) => g.segmentationId) };
   }, segDs[0].uid);
-  check(loaded.all.length === 1, `only the stored SEG is loaded (segmentations [${loaded.all}])`);
+  const segDisplaySets = await page.evaluate(() => window.services.displaySetService.getActiveDisplaySets().filter((x) => x.Modality === 'SEG').length);
+  check(segDisplaySets === 3, `the viewer lists the study's 3 SEGs (${segDisplaySets})`);
+  check(loaded.all.length === 1 && loaded.all[0] === segDs[0].uid, `only the latest SEG of ours is loaded, not the older one nor the other tool's newer one (segmentations [${loaded.all}], ours ${segDs[0].uid})`);
   const reopened = await readSegmentation(page, segDs[0].uid);
   const liverSeg = loaded.segments.find((x) => x.label === 'Liver');
   const agree = liverSeg ? dice(reopened, stored.map((x) => (x === seg1 ? 1 : 0)), liverSeg.index) : 0;

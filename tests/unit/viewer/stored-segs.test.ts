@@ -96,38 +96,45 @@ describe('stored SEGs: shown when the study is reopened', () => {
 
   it('shows the latest SEG of ours for the series on show, once, without asking', async () => {
     const { host } = entered();
-    host.shownSeries({ key: 'ct', hasSegmentation: false, storedSegs: [ours('old', { seriesDate: '20240101' }), theirs('other'), ours('new')] });
-    host.shownSeries({ key: 'ct', hasSegmentation: false, storedSegs: [ours('old', { seriesDate: '20240101' }), ours('new')] });
+    host.shownSeries({ key: 'ct', hasSegmentation: false, segsComplete: true, storedSegs: [ours('old', { seriesDate: '20240101' }), theirs('other'), ours('new')] });
+    host.shownSeries({ key: 'ct', hasSegmentation: false, segsComplete: true, storedSegs: [ours('old', { seriesDate: '20240101' }), ours('new')] });
     await flush();
     expect(host.storedSegsShown).toEqual([{ seriesKey: 'ct', segId: 'new' }]);
     expect(host.notices).toEqual([]);
   });
   it('waits for the study\'s SEGs to arrive, then shows ours', async () => {
     const { host } = entered();
-    host.shownSeries({ key: 'ct', hasSegmentation: false, storedSegs: [] });
-    host.shownSeries({ key: 'ct', hasSegmentation: false, storedSegs: [theirs('other')] });
+    host.shownSeries({ key: 'ct', hasSegmentation: false, segsComplete: true, storedSegs: [] });
+    host.shownSeries({ key: 'ct', hasSegmentation: false, segsComplete: true, storedSegs: [theirs('other')] });
     expect(host.storedSegsShown).toEqual([]);
-    host.shownSeries({ key: 'ct', hasSegmentation: false, storedSegs: [theirs('other'), ours('mine')] });
+    host.shownSeries({ key: 'ct', hasSegmentation: false, segsComplete: true, storedSegs: [theirs('other'), ours('mine')] });
     expect(host.storedSegsShown).toEqual([{ seriesKey: 'ct', segId: 'mine' }]);
+  });
+  it('waits until every SEG series of the study is in, so that an older one of ours arriving first does not win', () => {
+    const { host } = entered();
+    host.shownSeries({ key: 'ct', hasSegmentation: false, segsComplete: false, storedSegs: [ours('old', { seriesDate: '20240101' })] });
+    expect(host.storedSegsShown).toEqual([]);
+    host.shownSeries({ key: 'ct', hasSegmentation: false, segsComplete: true, storedSegs: [ours('old', { seriesDate: '20240101' }), ours('new')] });
+    expect(host.storedSegsShown).toEqual([{ seriesKey: 'ct', segId: 'new' }]);
   });
   it('never loads over a segmentation the user already has on the series, even when our SEG arrives later', () => {
     const { host } = entered();
-    host.shownSeries({ key: 'ct', hasSegmentation: true, storedSegs: [ours('mine')] });
-    host.shownSeries({ key: 'ct', hasSegmentation: false, storedSegs: [ours('mine')] });
+    host.shownSeries({ key: 'ct', hasSegmentation: true, segsComplete: true, storedSegs: [ours('mine')] });
+    host.shownSeries({ key: 'ct', hasSegmentation: false, segsComplete: true, storedSegs: [ours('mine')] });
     expect(host.storedSegsShown).toEqual([]);
   });
   it('treats each series on its own', () => {
     const { host } = entered();
-    host.shownSeries({ key: 'ct', hasSegmentation: true, storedSegs: [ours('a')] });
-    host.shownSeries({ key: 'mr', hasSegmentation: false, storedSegs: [ours('b')] });
+    host.shownSeries({ key: 'ct', hasSegmentation: true, segsComplete: true, storedSegs: [ours('a')] });
+    host.shownSeries({ key: 'mr', hasSegmentation: false, segsComplete: true, storedSegs: [ours('b')] });
     expect(host.storedSegsShown).toEqual([{ seriesKey: 'mr', segId: 'b' }]);
   });
   it('says so when the SEG cannot be shown, and does not try again and again', async () => {
     const { host } = entered();
     host.showStoredSegFails = 'referencedDisplaySet is missing for SEG';
-    host.shownSeries({ key: 'ct', hasSegmentation: false, storedSegs: [ours('mine')] });
+    host.shownSeries({ key: 'ct', hasSegmentation: false, segsComplete: true, storedSegs: [ours('mine')] });
     await flush();
-    host.shownSeries({ key: 'ct', hasSegmentation: false, storedSegs: [ours('mine')] });
+    host.shownSeries({ key: 'ct', hasSegmentation: false, segsComplete: true, storedSegs: [ours('mine')] });
     await flush();
     expect(host.storedSegsShown.length).toBe(1);
     expect(host.notices).toEqual([{ message: 'The stored segmentation "Segment Any Tissue: Liver" could not be shown: referencedDisplaySet is missing for SEG.', kind: 'warning' }]);
@@ -135,13 +142,13 @@ describe('stored SEGs: shown when the study is reopened', () => {
   it('stops watching when the mode is left, and starts afresh on the next entry', () => {
     const { host, ctl } = entered();
     expect(host.seriesWatcherCount).toBe(1);
-    host.shownSeries({ key: 'ct', hasSegmentation: false, storedSegs: [ours('mine')] });
+    host.shownSeries({ key: 'ct', hasSegmentation: false, segsComplete: true, storedSegs: [ours('mine')] });
     ctl.dispose();
     expect(host.seriesWatcherCount).toBe(0);
     ctl.prepare();
     ctl.prepare(); // entering twice keeps one watcher
     expect(host.seriesWatcherCount).toBe(1);
-    host.shownSeries({ key: 'ct', hasSegmentation: false, storedSegs: [ours('mine')] });
+    host.shownSeries({ key: 'ct', hasSegmentation: false, segsComplete: true, storedSegs: [ours('mine')] });
     expect(host.storedSegsShown.length).toBe(2);
   });
 });

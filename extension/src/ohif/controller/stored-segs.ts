@@ -67,8 +67,10 @@ export function showLatestOwnSegs(host: Pick<ViewerHost, 'watchShownSeries' | 's
       settled.add(series.key);
       return;
     }
+    // Not before all of the study's SEGs are in: an older one of ours must not win by arriving first.
+    if (!series.segsComplete) return;
     const seg = latestOwnSeg(series.storedSegs);
-    if (!seg) return; // the study's SEGs may still be arriving
+    if (!seg) return; // a SEG of ours may still be stored later in this visit
     settled.add(series.key);
     host.showStoredSeg(series.key, seg.id).catch((e: unknown) => {
       const why = (e as Error)?.message?.replace(/\.$/, '') || String(e);

@@ -113,6 +113,8 @@ export interface ShownSeriesInfo {
   /** A segmentation of this series is in the viewer already (the user's, a loaded SEG, the tool's result). */
   hasSegmentation: boolean;
   storedSegs: StoredSegInfo[];
+  /** Every SEG series of the study is in storedSegs's source list: false while some are still loading (the latest may be among them). */
+  segsComplete: boolean;
 }
 
 export type NoticeKind = 'success' | 'error' | 'info' | 'warning';

@@ -83,6 +83,7 @@ export interface ServicesManager {
 }
 
 export interface DataSource {
+  query?: { series?: { search?(studyInstanceUid: string): Promise<{ seriesInstanceUid?: string; modality?: string }[]> } };
   store?: { dicom?(dataset: ArrayBuffer): Promise<void> };
   getConfig?(): { wadoRoot?: string; friendlyName?: string } | undefined;
 }

@@ -64,24 +64,50 @@ function hasSegmentationOf(ctx: HostContext, series: DisplaySet, except?: string
   });
 }
 
-function shownSeriesInfo(ctx: HostContext): ShownSeriesInfo | undefined {
+/** Per study: its SEG series (SeriesInstanceUIDs) from the data source's series query; null while the query runs. */
+type StudySegSeries = Map<string, string[] | null>;
+
+/** Asks the data source once per study which of its series are SEGs (the viewer loads each series' metadata on its own, so SEG display sets arrive one by one). */
+function studySegSeries(ctx: HostContext, known: StudySegSeries, study: string, then: () => void): string[] | null {
+  if (known.has(study)) return known.get(study)!;
+  const query = ctx.extensionManager.getActiveDataSource()?.[0]?.query?.series;
+  if (!query?.search) {
+    known.set(study, []); // a data source that cannot say: take the SEGs as they come
+    return [];
+  }
+  known.set(study, null);
+  query
+    .search(study)
+    .then(
+      (series) => known.set(study, series.filter((s) => s.modality === 'SEG' && s.seriesInstanceUid).map((s) => s.seriesInstanceUid!)),
+      () => known.set(study, []),
+    )
+    .finally(then);
+  return null;
+}
+
+function shownSeriesInfo(ctx: HostContext, known: StudySegSeries, later: () => void): ShownSeriesInfo | undefined {
   const { viewportGridService, displaySetService, cornerstoneViewportService } = ctx.services;
   const viewportId = viewportGridService.getState().activeViewportId;
   const series = imageDisplaySetOf(ctx, viewportId);
   // Not before the viewport shows it: a representation needs the cornerstone viewport.
   if (!series || !cornerstoneViewportService.getCornerstoneViewport(viewportId)) return undefined;
-  const storedSegs = displaySetService
-    .getActiveDisplaySets()
+  const all = displaySetService.getActiveDisplaySets();
+  const storedSegs = all
     .filter(isSegDisplaySet)
     .filter((d) => d.referencedDisplaySetInstanceUID === series.displaySetInstanceUID)
     .map(storedSegInfo);
-  return { key: series.displaySetInstanceUID, hasSegmentation: hasSegmentationOf(ctx, series), storedSegs };
+  const segSeries = series.StudyInstanceUID ? studySegSeries(ctx, known, series.StudyInstanceUID, later) : [];
+  const listed = new Set(all.map((d) => d.SeriesInstanceUID));
+  const segsComplete = segSeries !== null && segSeries.every((uid) => listed.has(uid));
+  return { key: series.displaySetInstanceUID, hasSegmentation: hasSegmentationOf(ctx, series), storedSegs, segsComplete };
 }
 
 export function watchShownSeries(ctx: HostContext, onShown: (series: ShownSeriesInfo) => void): () => void {
   const { displaySetService, cornerstoneViewportService, viewportGridService } = ctx.services;
   let stopped = false;
   let scheduled = false;
+  const known: StudySegSeries = new Map();
   const look = () => {
     if (scheduled || stopped) return;
     scheduled = true;
@@ -89,7 +115,7 @@ export function watchShownSeries(ctx: HostContext, onShown: (series: ShownSeries
     setTimeout(() => {
       scheduled = false;
       if (stopped) return;
-      const info = shownSeriesInfo(ctx);
+      const info = shownSeriesInfo(ctx, known, look);
       if (info) onShown(info);
     }, 0);
   };
