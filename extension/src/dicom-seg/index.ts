@@ -6,7 +6,7 @@ export { writeBinarySeg, SEG_SOP_CLASS } from './write-binary-seg';
 export type { BinarySegInput, BinarySegOutput } from './write-binary-seg';
 
 
-export { describeFromPreset, describeTotalSegmentatorLabel, genericTissue, SAT_ALGORITHM } from './segment-description';
+export { describeFromPreset, describeTotalSegmentatorLabel, genericTissue, SAT_ALGORITHM, SAT_MANUFACTURER } from './segment-description';
 export type { SegmentDescription, AlgorithmType } from './segment-description';
 export { TISSUE_PRESETS, presetFor, CATEGORY } from './codes';
 export type { Code, TissuePreset } from './codes';

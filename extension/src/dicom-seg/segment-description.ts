@@ -20,6 +20,8 @@ export interface SegmentDescription {
 }
 
 export const SAT_ALGORITHM = { name: 'Segment Any Tissue', version: '0.1.0' } as const;
+/** The Manufacturer every SEG the tool writes carries (with SAT_ALGORITHM.name as ManufacturerModelName): how a viewer knows a SEG is ours. */
+export const SAT_MANUFACTURER = 'Segment Any Tissue project';
 
 /** A description from a preset name ('liver', 'left kidney', …) for a label value. */
 export function describeFromPreset(labelValue: number, preset: string, algorithmType: AlgorithmType = 'SEMIAUTOMATIC'): SegmentDescription | undefined {

@@ -9,7 +9,7 @@ import * as dcmjs from 'dcmjs';
 import { Geometry, LabelVolume } from '../engine/image/types';
 import type { DicomSliceMeta } from '../formats/dicom-file';
 import { InputError } from '../engine/api-types';
-import { SegmentDescription, segmentItem, SAT_ALGORITHM } from './segment-description';
+import { SegmentDescription, segmentItem, SAT_ALGORITHM, SAT_MANUFACTURER } from './segment-description';
 import { mapSlicesToSource } from './source-frames';
 import { newUid } from './uid';
 import { encodePerFrameGroups } from './per-frame-groups';
@@ -199,7 +199,7 @@ export function writeBinarySeg(input: BinarySegInput): BinarySegOutput {
     ContentTime: dicomTime(now),
     SeriesDate: dicomDate(now),
     SeriesTime: dicomTime(now),
-    Manufacturer: 'Segment Any Tissue project',
+    Manufacturer: SAT_MANUFACTURER,
     ManufacturerModelName: SAT_ALGORITHM.name,
     DeviceSerialNumber: '1',
     SoftwareVersions: SAT_ALGORITHM.version,

@@ -4,7 +4,7 @@
  * write, undo step, notification and export is recorded for the tests to check.
  */
 import type { DicomInstanceMeta, Geometry, SegmentationResult } from '../../../extension/src/engine';
-import type { DrawingInfo, EditedSlices, EngineWorker, NoticeKind, ResultLabelmap, Rgba, SegmentInfo, SeriesHandle, UndoStep, ViewerHost } from '../../../extension/src/ohif/controller/viewer-host';
+import type { DrawingInfo, EditedSlices, EngineWorker, NoticeKind, ResultLabelmap, Rgba, SegmentInfo, SeriesHandle, ShownSeriesInfo, UndoStep, ViewerHost } from '../../../extension/src/ohif/controller/viewer-host';
 import type { FromWorker, RunMessage } from '../../../extension/src/worker/protocol';
 import { syntheticSeries } from '../../support/synthetic-series';
 
@@ -256,6 +256,26 @@ export class FakeHost implements ViewerHost {
     this.prepared++;
   }
   releaseWorkers(): void {}
+  /** Who watches the shown series; shownSeries(info) reports one to them. */
+  private seriesWatchers: ((s: ShownSeriesInfo) => void)[] = [];
+  /** showStoredSeg calls, and what they answer (a string: they fail with it). */
+  readonly storedSegsShown: { seriesKey: string; segId: string }[] = [];
+  showStoredSegFails?: string;
+  watchShownSeries(onShown: (s: ShownSeriesInfo) => void): () => void {
+    this.seriesWatchers.push(onShown);
+    return () => (this.seriesWatchers = this.seriesWatchers.filter((x) => x !== onShown));
+  }
+  shownSeries(info: ShownSeriesInfo): void {
+    for (const fn of this.seriesWatchers) fn(info);
+  }
+  get seriesWatcherCount(): number {
+    return this.seriesWatchers.length;
+  }
+  async showStoredSeg(seriesKey: string, segId: string): Promise<boolean> {
+    this.storedSegsShown.push({ seriesKey, segId });
+    if (this.showStoredSegFails) throw new Error(this.showStoredSegFails);
+    return true;
+  }
   startWorker(): EngineWorker {
     const w = new FakeWorker(this.script);
     this.workers.push(w);

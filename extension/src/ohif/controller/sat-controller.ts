@@ -18,6 +18,7 @@ import { INITIAL_STATE, isBusy, LabelView, ResultView, SatState, StateStore } fr
 import { markRun } from './run-marks';
 import { recordRunStep } from './run-undo';
 import { buildSeg } from './seg-export';
+import { showLatestOwnSegs } from './stored-segs';
 import { correctionsOf, createTracked, paintedSlices, resultColor, slicesOf, Tracked } from './tracked-result';
 import type { DrawingInfo, SeriesHandle, ViewerHost } from './viewer-host';
 
@@ -34,6 +35,8 @@ export class SatController {
   private attempt?: Attempt;
   /** Stops watching for the edit that makes an error message stale. */
   private staleWatch?: () => void;
+  /** Stops showing stored SEGs of ours as series come on show. */
+  private storedSegWatch?: () => void;
 
   constructor(private readonly host: ViewerHost, private readonly models: () => ModelSettings | undefined = () => undefined) {}
 
@@ -228,14 +231,18 @@ export class SatController {
     }
   }
 
-  /** Entering the mode: the engine's worker starts now, not on the press. */
+  /** Entering the mode: the engine's worker starts now, not on the press; a reopened study shows its latest SEG of ours. */
   prepare(): void {
     this.host.prepareWorker(this.models());
+    this.storedSegWatch?.();
+    this.storedSegWatch = showLatestOwnSegs(this.host);
   }
 
   /** Leaving the mode: stop the worker, forget the result, back to idle. */
   dispose(): void {
     this.staleWatch?.();
+    this.storedSegWatch?.();
+    this.storedSegWatch = undefined;
     this.host.releaseWorkers();
     if (this.attempt) {
       this.attempt.cancelled = true;

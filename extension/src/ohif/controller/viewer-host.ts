@@ -88,6 +88,35 @@ export interface UndoStep {
   redo(): void;
 }
 
+/** A DICOM Segmentation of the study that references a series, as its header says (no pixel data read). */
+export interface StoredSegInfo {
+  /** Identifies it for showStoredSeg. */
+  readonly id: string;
+  manufacturer?: string;
+  manufacturerModelName?: string;
+  seriesDescription?: string;
+  /** DICOM DA / TM, as stored. */
+  seriesDate?: string;
+  seriesTime?: string;
+  contentDate?: string;
+  contentTime?: string;
+  instanceNumber?: number;
+  seriesNumber?: number;
+  /** SegmentAlgorithmName of each segment that has one. */
+  algorithmNames: string[];
+}
+
+/** The image series the active viewport shows, and the study's SEGs of it. */
+export interface ShownSeriesInfo {
+  /** The series' key (SeriesHandle.key). */
+  key: string;
+  /** A segmentation of this series is in the viewer already (the user's, a loaded SEG, the tool's result). */
+  hasSegmentation: boolean;
+  storedSegs: StoredSegInfo[];
+  /** Every SEG series of the study is in storedSegs's source list: false while some are still loading (the latest may be among them). */
+  segsComplete: boolean;
+}
+
 export type NoticeKind = 'success' | 'error' | 'info' | 'warning';
 
 export interface ViewerHost {
@@ -106,6 +135,17 @@ export interface ViewerHost {
   prepareWorker(models?: ModelSettings): void;
   /** Terminates a worker started ahead (leaving the mode). */
   releaseWorkers(): void;
+  /**
+   * Calls back (on a later task, never inside the viewer's own event) with the series of the
+   * active viewport whenever it or the study's display sets change, and once soon after the call.
+   */
+  watchShownSeries(onShown: (series: ShownSeriesInfo) => void): () => void;
+  /**
+   * Loads a stored SEG through the viewer's DICOM-SEG handler and shows it as a labelmap (its
+   * segment names and colours) on the viewports of its series, without a prompt. Leaves the
+   * viewports alone if a segmentation of the series appeared meanwhile; resolves false then.
+   */
+  showStoredSeg(seriesKey: string, segId: string): Promise<boolean>;
   /** Milliseconds since the epoch, on the clock the worker stamps its messages with. */
   now(): number;
   /** Runs fn on the next frame (batches viewer updates). */

@@ -18,6 +18,7 @@ import { loadSeriesPixels } from './pixels';
 import { createResultLabelmap } from './result-labelmap';
 import { activeSeriesLayout } from './series';
 import { sourceInstanceMetas } from './source-instances';
+import { showStoredSeg, watchShownSeries } from './stored-segs';
 import { recordUndoStep } from './undo';
 import { WriteGuard } from './write-guard';
 
@@ -40,6 +41,16 @@ export function createOhifHost(managers: OhifManagers): ViewerHost {
     startWorker: (models) => workers.take(models),
     prepareWorker: (models) => workers.prepare(models),
     releaseWorkers: () => workers.release(),
+    watchShownSeries(onShown) {
+      let ready: HostContext;
+      try {
+        ready = context();
+      } catch {
+        return () => {}; // without the cornerstone extension nothing can be shown; the tool says so on the press
+      }
+      return watchShownSeries(ready, onShown);
+    },
+    showStoredSeg: (seriesKey, segId) => showStoredSeg(context(), seriesKey, segId),
     now: () => performance.timeOrigin + performance.now(),
     nextFrame: (fn) => void requestAnimationFrame(() => fn()),
     forEachSlice: forEachSliceYielding,

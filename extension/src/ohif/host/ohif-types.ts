@@ -20,6 +20,13 @@ export interface DisplaySet {
   SeriesDescription?: string;
   SeriesInstanceUID?: string;
   StudyInstanceUID?: string;
+  SOPClassHandlerId?: string;
+  /** A derived display set (SEG, RTSTRUCT): the display set of the series it references, once that one exists. */
+  referencedDisplaySetInstanceUID?: string | null;
+  /** SEG: the naturalized instance its handler reads. */
+  instance?: Record<string, unknown>;
+  /** SEG, RTSTRUCT: reads the object and creates its segmentation (id: displaySetInstanceUID). */
+  load?(options: { headers?: Record<string, string> }): Promise<unknown>;
 }
 
 export interface ViewportGridState {
@@ -29,6 +36,10 @@ export interface ViewportGridState {
 
 export interface PubSubService {
   subscribe(event: string, callback: (payload: unknown) => void): { unsubscribe(): void };
+}
+
+export interface EventsOf extends PubSubService {
+  EVENTS: Record<string, string>;
 }
 
 export interface SegmentationService extends PubSubService {
@@ -41,7 +52,8 @@ export interface SegmentationService extends PubSubService {
     displaySet: DisplaySet,
     options: { label: string; segments: Record<number, { label: string; active?: boolean }> },
   ): Promise<string>;
-  addSegmentationRepresentation(viewportId: string, options: { segmentationId: string }): Promise<void>;
+  addSegmentationRepresentation(viewportId: string, options: { segmentationId: string; type?: string }): Promise<void>;
+  getSegmentationRepresentations(viewportId: string, specifier?: { segmentationId?: string }): { segmentationId: string }[];
   setSegmentColor(viewportId: string, segmentationId: string, segmentIndex: number, color: number[]): void;
   getSegmentColor(viewportId: string, segmentationId: string, segmentIndex: number): ArrayLike<number> | undefined;
   setSegmentLabel(segmentationId: string, segmentIndex: number, label: string): void;
@@ -50,10 +62,11 @@ export interface SegmentationService extends PubSubService {
 }
 
 export interface OhifServices {
-  viewportGridService: { getState(): ViewportGridState; getActiveViewportId(): string };
-  displaySetService: { getDisplaySetByUID(uid: string): DisplaySet | undefined };
+  viewportGridService: EventsOf & { getState(): ViewportGridState; getActiveViewportId(): string };
+  displaySetService: EventsOf & { getDisplaySetByUID(uid: string): DisplaySet | undefined; getActiveDisplaySets(): DisplaySet[] };
   segmentationService: SegmentationService;
-  cornerstoneViewportService: { getCornerstoneViewport(viewportId: string): CornerstoneCore.Types.IViewport | undefined };
+  cornerstoneViewportService: EventsOf & { getCornerstoneViewport(viewportId: string): CornerstoneCore.Types.IViewport | undefined };
+  userAuthenticationService?: { getAuthorizationHeader?(): Record<string, string> | undefined };
   uiNotificationService?: { show(options: { title: string; message: string; type: 'success' | 'error' | 'info' | 'warning' }): void };
   panelService?: { activatePanel(panelId: string, forceActive?: boolean): void };
   toolbarService?: ToolbarService;
@@ -70,6 +83,7 @@ export interface ServicesManager {
 }
 
 export interface DataSource {
+  query?: { series?: { search?(studyInstanceUid: string): Promise<{ seriesInstanceUid?: string; modality?: string }[]> } };
   store?: { dicom?(dataset: ArrayBuffer): Promise<void> };
   getConfig?(): { wadoRoot?: string; friendlyName?: string } | undefined;
 }

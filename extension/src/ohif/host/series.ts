@@ -25,14 +25,17 @@ const NOT_IMAGES = ['SEG', 'RTSTRUCT', 'SR', 'PR', 'KO'];
 const MAX_BYTES = 1.5e9;
 
 
-export function activeSeriesLayout(ctx: HostContext): SeriesLayout {
-  const { viewportGridService, displaySetService } = ctx.services;
-  const grid = viewportGridService.getState();
-  const viewportId = grid.activeViewportId;
-  const uids = grid.viewports.get(viewportId)?.displaySetInstanceUIDs ?? [];
-  const displaySet = uids
-    .map((u) => displaySetService.getDisplaySetByUID(u))
+/** The image series (not a SEG, RTSTRUCT… over it) a viewport shows, if any. */
+export function imageDisplaySetOf(ctx: HostContext, viewportId: string): DisplaySet | undefined {
+  const uids = ctx.services.viewportGridService.getState().viewports.get(viewportId)?.displaySetInstanceUIDs ?? [];
+  return uids
+    .map((u) => ctx.services.displaySetService.getDisplaySetByUID(u))
     .find((d): d is DisplaySet => Boolean(d && d.imageIds?.length && !NOT_IMAGES.includes(String(d.Modality))));
+}
+
+export function activeSeriesLayout(ctx: HostContext): SeriesLayout {
+  const viewportId = ctx.services.viewportGridService.getState().activeViewportId;
+  const displaySet = imageDisplaySetOf(ctx, viewportId);
   if (!displaySet?.imageIds) throw new Error('Open an image series in the active viewport first.');
   const viewer = viewerOrder(ctx, viewportId, displaySet.imageIds);
   const { imageIds, positions, geometry } = sortAlongNormal(ctx, displaySet, displaySet.imageIds, viewer);
