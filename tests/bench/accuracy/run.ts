@@ -26,9 +26,9 @@ type Previous = Record<string, number>;
 async function main(): Promise<void> {
   const { flag, has, only, sets } = benchArgs(process.argv.slice(2), ['--png', '--choices', '--off', '--ablate', '--against', '--tracking']);
   const choices = parseChoices(flag('--choices'));
-  const ablate = flag('--ablate');
-  if (ablate) return runAblations({ ablate, against: flag('--against'), sets, only, choices, json: has('--json') });
   const off = flag('--off')?.split(',').map((n) => n.trim()).filter(Boolean) ?? [];
+  const ablate = flag('--ablate');
+  if (ablate) return runAblations({ ablate, against: flag('--against'), sets, only, choices, json: has('--json'), tracking: { ...(JSON.parse(flag('--tracking') ?? '{}') as TrackingOptions), off } });
   const root = dataDir();
   const previous: Previous = fs.existsSync(PREVIOUS_FILE) ? JSON.parse(fs.readFileSync(PREVIOUS_FILE, 'utf8')) : {};
   // Tracking options to try (parameters, walls), e.g. --tracking '{"params":{"tailFraction":0.15}}'.

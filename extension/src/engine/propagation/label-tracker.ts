@@ -5,7 +5,7 @@
  * (tracks.ts), and each track is judged by its own course (rules/): where a piece
  * ends, it and what grew from it are removed from the slices past its end, so a run can
  * stop one piece (the ascending aorta at the heart) and go on with another (the descending
- * aorta). Afterwards only 3D components connected to the annotation are kept. Work happens on
+ * aorta). Work happens on
  * a working grid (image/working-resolution.ts); annotated slices are returned exactly as drawn.
  */
 import { ImageVolume } from '../image/types';
@@ -14,19 +14,15 @@ import { downsampleImage, downsampleMask, upsampleMask, workingFactor } from '..
 import { Backends, CancelledError, RunHooks, StageTimings } from '../api-types';
 import { PatchFeatures } from '../features/patch-encoder';
 import { DEFAULT_BANK, PlannerReference, PromptSetting } from '../prompts/prompt-planner';
-import { keepSeededComponents3D } from '../imaging/components';
 import { countOnes } from '../imaging/morphology';
 import { gaussianBlur2D } from '../imaging/blur';
 import { appearanceRanges, measureAppearance, TissueAppearance } from '../imaging/tissue-appearance';
 import { SeededGrowthOptions, SeededGrowthSegmenter } from '../segmenters/seeded-growth-segmenter';
 import { propagationRuns, PropagationRun } from './slice-order';
 import { segmentSliceStep } from './slice-step';
-import { assignPieces, HeirShares, jointThickness, startTracks, TrackBook } from './tracks';
+import { assignPieces, HeirShares, startTracks, TrackBook } from './tracks';
 import { DEFAULT_PARAMS, PropagationParams } from './rules/params';
 import { isRuleName, judgeTrack, RULES } from './rules';
-import { judgeSplit } from './rules/branch-at-split';
-import { holdTubes } from './rules/held-tubes';
-import { followPieces } from './piece-motion';
 import { EdgeEnvelope, edgeEnvelope, keepWithinReach } from './edge-envelope';
 
 export interface TrackingOptions {
@@ -40,16 +36,6 @@ export interface TrackingOptions {
   /** In-plane motion of the tissue's edge allowed along the run: this many mm per mm of run plus motionMm per step (edge-envelope.ts). */
   motionSlices?: number;
   motionMm?: number;
-  /** Look for each piece where it moved to in-plane (block matching); default on. */
-  followMotion?: boolean;
-  /**
-   * Carry a tube's thickness measured on one side of a drawn slice to the run on its other
-   * side. Default: only while the label has one annotated slice and nothing else (a lone
-   * drawing, where it helps); with more, a correction on one side would change the other's.
-   */
-  tubesAcrossSlice?: boolean;
-  /** Appearance histograms of CT over the fixed HU window (default); false: over the image's own percentiles, as other modalities. */
-  ctWindow?: boolean;
 }
 
 export interface TrackingContext {
@@ -98,10 +84,8 @@ class LabelTracker {
   private readonly confidence: Float32Array;
   private readonly stops: LabelTrack['stops'] = [];
   private readonly trackMaps = new Map<number, Uint16Array>();
-  private readonly slices = new Map<number, { image: ReturnType<typeof downsampleImage>; features?: PatchFeatures; smooth?: Float32Array }>();
+  private readonly slices = new Map<number, { image: ReturnType<typeof downsampleImage>; features?: PatchFeatures }>();
   private readonly appearances = new Map<number, TissueAppearance | undefined>();
-  /** Tube thickness of each annotated piece, found on one side of its slice and used on the other. */
-  private readonly tubes = new Map<number, (number | undefined)[]>();
   private readonly walls: SeededGrowthSegmenter;
   private readonly params: PropagationParams;
   private readonly off: ReadonlySet<string>;
@@ -109,9 +93,6 @@ class LabelTracker {
   private readonly bank: PromptSetting[];
   private readonly motionMm: number;
   private readonly envelope: EdgeEnvelope;
-  private readonly followMotion: boolean;
-  private readonly tubesAcrossSlice: boolean;
-  private readonly ctWindow: boolean;
 
   constructor(private readonly ctx: TrackingContext, private readonly annotatedMask: Uint8Array, options: TrackingOptions) {
     const { image } = ctx;
@@ -132,8 +113,6 @@ class LabelTracker {
     this.bank = options.bank ?? DEFAULT_BANK;
     this.envelope = edgeEnvelope(Math.max(...this.spacing), image.spacing[2], options.motionSlices ?? 1.5, options.motionMm ?? 2);
     this.motionMm = this.envelope.perSliceMm;
-    this.ctWindow = options.ctWindow ?? true;
-    this.followMotion = (options.followMotion ?? true) && !this.off.has('follow-motion');
     const full = this.W * this.H;
     for (let k = 0; k < image.dims[2]; k++) {
       const s = annotatedMask.subarray(k * full, (k + 1) * full);
@@ -142,7 +121,6 @@ class LabelTracker {
       this.maskOf(k).set(downsampleMask(s, this.W, this.H, this.f));
       this.confidence[k] = 1;
     }
-    this.tubesAcrossSlice = !this.off.has('tubes-across-slice') && (options.tubesAcrossSlice ?? (this.annotated.length === 1 && !ctx.absentSlices?.length));
   }
 
   /** One run: slice after slice away from its annotated slice, until the series or every piece ends. */
@@ -151,13 +129,6 @@ class LabelTracker {
     const book = new TrackBook();
     const start = startTracks(book, this.maskOf(run.from), this.sliceOf(run.from).image.data, this.w, this.h, this.spacing, run.from);
     this.trackMaps.set(run.from, start.trackMap);
-    const startIds = [...start.samples.keys()].sort((a, b) => a - b);
-    const known = this.tubesAcrossSlice ? this.tubes.get(run.from) : undefined;
-    // A tube that tapered on the other side is measured there thinner than it is here: the
-    // annotated slice is the truth, so the tube is at least as thick as it is drawn.
-    startIds.forEach((id, i) => {
-      if (known?.[i] !== undefined) book.get(id).tubeThickness = Math.max(known[i]!, start.samples.get(id)!.thickness);
-    });
     const appearance = this.appearanceOf(run.from);
     const order = new Map<number, number>([[run.from, -1], ...run.slices.map((k, i) => [k, i] as [number, number])]);
     const absent = new Set(this.ctx.absentSlices ?? []);
@@ -171,25 +142,16 @@ class LabelTracker {
         if (!counted) this.ctx.onSliceDone();
         continue;
       }
-      // Each piece is looked for where it moved to.
-      const moved = this.followMotion ? followPieces(this.trackMaps.get(prev)!, this.smoothOf(prev), this.smoothOf(k), this.w, this.h, this.spacing, Math.ceil(this.motionMm / Math.max(...this.spacing))).tracks : this.trackMaps.get(prev)!;
-      const prior = Uint8Array.from(moved, (t) => (t ? 1 : 0));
+      const previous = this.trackMaps.get(prev)!;
+      const prior = Uint8Array.from(previous, (t) => (t ? 1 : 0));
       const step = await this.segment(k, prev, run.from, appearance, prior);
       if (this.envelope.slices > 1 && !this.off.has('edge-envelope')) this.keepWithinEnvelope(step.mask, run, order, k);
-      if (run.mayStop && !this.off.has('held-tubes')) holdTubes(book, step.mask, moved, this.w, this.h, this.spacing, this.tubeReachMm(), this.params.tubeWidthSlack);
-      const pieces = assignPieces(book, step.mask, this.sliceOf(k).image.data, moved, this.w, this.h, this.spacing, k, { heirs: this.heirs });
+      const pieces = assignPieces(book, step.mask, this.sliceOf(k).image.data, previous, this.w, this.h, this.spacing, k, { heirs: this.heirs });
       this.maskOf(k).set(step.mask);
       this.trackMaps.set(k, pieces.trackMap);
       this.confidence[k] = step.confidence;
       if (run.mayStop) {
-        for (const [parentId, childIds] of this.off.has('branch-at-split') ? [] : pieces.splits) {
-          const joint = jointThickness(pieces.trackMap, childIds, this.w, this.h, this.spacing, 2 * Math.max(...this.spacing));
-          const { branches, ended } = judgeSplit(book.get(parentId), childIds.map((c) => book.get(c)), this.params, joint);
-          if (branches.length) this.erase(run, order, new Set(branches.map((b) => b.id)), prev, k);
-          for (const b of branches) pieces.samples.delete(b.id);
-          if (ended) this.stops.push({ from: run.from, at: prev, reason: 'a tube that divides into thinner branches' });
-        }
-        const judge = { sliceMm: this.ctx.image.spacing[2], pixelMm: Math.max(...this.spacing), tissueContrast: appearance ? Math.abs(appearance.median - appearance.backgroundMedian) : 0, tissueSpread: appearance?.spread ?? 0, params: this.params };
+        const judge = { sliceMm: this.ctx.image.spacing[2], pixelMm: Math.max(...this.spacing), tissueContrast: appearance ? Math.abs(appearance.median - appearance.backgroundMedian) : 0, params: this.params };
         for (const id of pieces.samples.keys()) {
           const end = judgeTrack(book.get(id), judge, this.off);
           if (!end) continue;
@@ -202,7 +164,6 @@ class LabelTracker {
       this.show(k);
       if (prev !== run.from) this.slices.delete(prev); // annotated slices stay cached as references
       prev = k;
-      this.tubes.set(run.from, startIds.map((id, i) => book.get(id).tubeThickness ?? known?.[i]));
       if (!counted) this.ctx.onSliceDone();
     }
   }
@@ -228,15 +189,10 @@ class LabelTracker {
     });
   }
 
-  /** The whole label: 3D components connected to the annotation, on the full grid. */
+  /** The whole label on the full grid: annotated slices as drawn, the rest brought back from the working grid. */
   finish(): LabelTrack {
     const { w, h, W, H, f } = this;
     const depth = this.ctx.image.dims[2];
-    const len = w * h;
-    const before = Uint8Array.from(this.work);
-    const seeds = new Uint8Array(this.work.length);
-    for (const k of this.annotated) seeds.set(this.maskOf(k), k * len);
-    if (!this.off.has('connected-3d')) keepSeededComponents3D(this.work, [w, h, depth], 1, (i) => seeds[i] !== 0);
     const mask = new Uint8Array(W * H * depth);
     for (let k = 0; k < depth; k++) {
       const out = mask.subarray(k * W * H, (k + 1) * W * H);
@@ -247,8 +203,6 @@ class LabelTracker {
       const m = this.maskOf(k);
       if (countOnes(m) > 0) upsampleMask(m, w, h, f, W, H, out);
       else if (!Number.isNaN(this.confidence[k])) this.confidence[k] = 0;
-      // Pieces cut off from the annotation are gone: the viewer gets the slice again.
-      if (!sameRange(before, this.work, k * len, (k + 1) * len)) this.ctx.hooks.onSlice?.({ label: this.ctx.label, k, mask: out.slice(), confidence: this.confidence[k] });
     }
     return { mask, confidence: this.confidence, stops: this.stops };
   }
@@ -295,11 +249,6 @@ class LabelTracker {
     }
   }
 
-  /** How far a tube's edge may move from one slice to the next. */
-  private tubeReachMm(): number {
-    return Math.max(this.spacing[0], this.spacing[1], this.params.tubeReachPerSlice * this.ctx.image.spacing[2] + this.params.tubeReachSlackMm);
-  }
-
   private show(k: number): void {
     this.ctx.hooks.onSlice?.({ label: this.ctx.label, k, mask: upsampleMask(this.maskOf(k), this.w, this.h, this.f, this.W, this.H), confidence: this.confidence[k] });
   }
@@ -313,13 +262,6 @@ class LabelTracker {
     let s = this.slices.get(k);
     if (!s) this.slices.set(k, (s = { image: downsampleImage(sliceImage(this.ctx.image, k), this.f) }));
     return s;
-  }
-
-  /** The working slice smoothed for matching (1 mm). */
-  private smoothOf(k: number): Float32Array {
-    const s = this.sliceOf(k);
-    s.smooth ??= gaussianBlur2D(s.image.data, this.w, this.h, 1 / this.spacing[0], 1 / this.spacing[1]);
-    return s.smooth;
   }
 
   private async featuresOf(k: number): Promise<PatchFeatures> {
@@ -337,15 +279,10 @@ class LabelTracker {
     if (!this.appearances.has(k)) {
       const img = this.sliceOf(k).image;
       const v = gaussianBlur2D(img.data, this.w, this.h, 1 / this.spacing[0], 1 / this.spacing[1]);
-      this.appearances.set(k, measureAppearance(v, this.maskOf(k), this.w, this.h, this.spacing, appearanceRanges(v, this.ctWindow && this.ctx.image.modality === 'CT')));
+      this.appearances.set(k, measureAppearance(v, this.maskOf(k), this.w, this.h, this.spacing, appearanceRanges(v, this.ctx.image.modality === 'CT')));
     }
     return this.appearances.get(k);
   }
-}
-
-function sameRange(a: Uint8Array, b: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function now(): number {

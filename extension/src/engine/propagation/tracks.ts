@@ -8,7 +8,7 @@
  * because the ascending aorta ran into the heart.
  */
 import { label2D } from '../imaging/components';
-import { distanceInsideNear, distanceOutside } from '../imaging/distance';
+import { distanceInsideNear } from '../imaging/distance';
 import { DEFAULT_PARAMS } from './rules/params';
 
 /**
@@ -40,30 +40,18 @@ export interface Track {
   parents: number[];
   /** The course since the track began, latest last. */
   history: TrackSample[];
-  /** Largest area this lineage has had (scaled to this track's share), and the smallest since. */
+  /** Largest area this lineage has had (scaled to this track's share). */
   maxArea: number;
-  minArea: number;
-  minAt: number;
   /** Slice where the track first became small, while it stays small (tail rule). */
   lowSince?: number;
-  /** Thickness while the track kept its section (a tube), once it has. */
-  tubeThickness?: number;
 }
 
 export class TrackBook {
   readonly tracks = new Map<number, Track>();
   private nextId = 1;
 
-  start(sample: TrackSample, parents: number[] = [], inherit?: Pick<Track, 'maxArea' | 'minArea' | 'minAt' | 'tubeThickness'>): Track {
-    const t: Track = {
-      id: this.nextId++,
-      parents,
-      history: [sample],
-      maxArea: Math.max(inherit?.maxArea ?? 0, sample.area),
-      minArea: Math.min(inherit?.minArea ?? Infinity, sample.area),
-      minAt: inherit && inherit.minArea < sample.area ? inherit.minAt : sample.k,
-      tubeThickness: inherit?.tubeThickness,
-    };
+  start(sample: TrackSample, parents: number[] = [], inheritedMaxArea = 0): Track {
+    const t: Track = { id: this.nextId++, parents, history: [sample], maxArea: Math.max(inheritedMaxArea, sample.area) };
     this.tracks.set(t.id, t);
     return t;
   }
@@ -161,21 +149,13 @@ export function assignPieces(
       book.get(t).history.push(sample);
       continue;
     }
-    // A split or a merge: a new track that inherits its parents' course in proportion.
+    // A split or a merge: a new track that inherits its parents' largest section in proportion.
     let maxArea = 0;
-    let minArea = 0;
-    let minAt = k;
-    let tubeThickness: number | undefined;
     for (const t of from) {
-      const parent = book.get(t);
       const siblingArea = piecesOf.get(t)!.reduce((s, q) => s + sizes[q], 0);
-      const share = sizes[p] / Math.max(1, siblingArea);
-      maxArea += parent.maxArea * share;
-      minArea += parent.minArea * share;
-      minAt = Math.min(minAt, parent.minAt);
-      if (parent.tubeThickness !== undefined) tubeThickness = Math.max(tubeThickness ?? 0, parent.tubeThickness);
+      maxArea += book.get(t).maxArea * (sizes[p] / Math.max(1, siblingArea));
     }
-    const child = book.start(sample, from, { maxArea, minArea, minAt, tubeThickness: from.length === 1 ? tubeThickness : undefined });
+    const child = book.start(sample, from, maxArea);
     pieceTrack[p] = child.id;
     if (from.length === 1) splits.set(from[0], [...(splits.get(from[0]) ?? []), child.id]);
   }
@@ -229,16 +209,4 @@ function localStd(values: Float32Array, w: number, h: number, i: number): number
     }
   const m = s / n;
   return Math.sqrt(Math.max(0, s2 / n - m * m));
-}
-
-/** Thickness (mm) of the given tracks' pixels taken together, with gaps up to gapMm closed. */
-export function jointThickness(trackMap: Uint16Array, ids: number[], w: number, h: number, spacing: [number, number], gapMm: number): number {
-  const mask = Uint8Array.from(trackMap, (t) => (t && ids.includes(t) ? 1 : 0));
-  const grown = distanceOutside(mask, w, h, spacing[0], spacing[1]);
-  const closed = new Uint8Array(mask.length);
-  for (let i = 0; i < mask.length; i++) closed[i] = grown[i] <= gapMm ? 1 : 0;
-  const back = distanceOutside(Uint8Array.from(closed, (v) => 1 - v), w, h, spacing[0], spacing[1]);
-  let deepest = 0;
-  for (let i = 0; i < mask.length; i++) if (back[i] > gapMm && back[i] - gapMm > deepest) deepest = back[i] - gapMm;
-  return deepest;
 }

@@ -21,7 +21,7 @@ import { BACKGROUND, competeFromSeeds, FOREGROUND } from '../imaging/geodesic-co
 export interface SeededGrowthOptions {
   /** Smoothing of the image before anything else, mm. */
   imageSigmaMm: number;
-  /** For CT, an intensity step of this many HU costs one unit (0: CT too in spreads of the tissue, as other images). */
+  /** For CT, an intensity step of this many HU costs one unit. */
   ctEdgeUnitHu: number;
   /** Other images: a step of this many spreads of the tissue's intensities costs one unit. */
   edgeUnitSpreads: number;
@@ -75,7 +75,7 @@ export class SeededGrowthSegmenter implements PromptableSegmenter {
  */
 export function competitionCosts(values: Float32Array, app: TissueAppearance, isCt: boolean, opt: SeededGrowthOptions): { llr: Float32Array; unit: number; scaled: Float32Array; enterForeground: Float32Array; enterBackground: Float32Array } {
   const llr = likelihoodRatio(app, values);
-  const unit = isCt && opt.ctEdgeUnitHu > 0 ? opt.ctEdgeUnitHu : Math.max(1e-6, opt.edgeUnitSpreads * Math.max(app.spread, 1e-3 * Math.abs(app.median)));
+  const unit = isCt ? opt.ctEdgeUnitHu : Math.max(1e-6, opt.edgeUnitSpreads * Math.max(app.spread, 1e-3 * Math.abs(app.median)));
   const scaled = new Float32Array(values.length);
   const enterForeground = new Float32Array(values.length);
   const enterBackground = new Float32Array(values.length);

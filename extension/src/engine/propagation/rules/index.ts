@@ -6,29 +6,20 @@
  */
 import { EndRule, CourseView, JudgeContext, TrackEnd } from './rule-types';
 import { Track } from '../tracks';
-import { observeCourse } from './course';
 import { suddenThickening } from './sudden-thickening';
-import { tubeMerge } from './tube-merge';
 import { separator } from './separator';
 import { vanish } from './vanish';
-import { valley } from './valley';
 import { tail } from './tail';
-import { BRANCH_AT_SPLIT_PRINCIPLE } from './branch-at-split';
-import { HELD_TUBES_PRINCIPLE } from './held-tubes';
+import { observeCourse } from './course';
 
-export const END_RULES: readonly EndRule[] = [suddenThickening, tubeMerge, separator, vanish, valley, tail];
+export const END_RULES: readonly EndRule[] = [suddenThickening, separator, vanish, tail];
 
 /** The stages of a run that are not end rules, each with its principle. */
 const STAGES = {
-  'branch-at-split': BRANCH_AT_SPLIT_PRINCIPLE,
-  'held-tubes': HELD_TUBES_PRINCIPLE,
-  'tubes-across-slice': 'a tube measured on one side of a lone drawing is the same tube on its other side, where it may be too short to measure.',
   heirs: 'a fragment breaking off or joining does not end a piece\'s course: the piece with most of the area continues it.',
   'edge-envelope': 'an edge moves along a run no faster than its physical slope allows, however thin the slices.',
-  'follow-motion': 'a piece is looked for where it moved to in-plane (block matching), not where it was.',
   'sat-answer': 'patch features matched to the drawing and the finished neighbour place positive and negative points for the promptable segmenter (the SAT method); off, the walls alone decide.',
   walls: 'the tissue is what connects to the finished neighbour without crossing an edge (seeded region competition); the SAT answer is kept only where the walls agree.',
-  'connected-3d': 'the structure drawn is one connected object: only what connects in 3D to the drawing is kept.',
   'gap-union': 'between two drawings, where the nearer run has lost the tissue (less than part of the area the drawings give there), the farther run\'s finding is kept too.',
 } as const;
 
@@ -57,5 +48,5 @@ export function judgeEnd(c: CourseView, x: JudgeContext, off: ReadonlySet<string
 
 /** Observes the track's newest sample (already in its history), then judges it. */
 export function judgeTrack(t: Track, x: JudgeContext, off: ReadonlySet<string> = new Set()): TrackEnd | undefined {
-  return judgeEnd(observeCourse(t, x.sliceMm, x.params), x, off);
+  return judgeEnd(observeCourse(t, x.params), x, off);
 }

@@ -14,13 +14,8 @@ export interface CourseView {
   /** Largest section of its lineage before this slice, and since this slice. */
   readonly peakBefore: number;
   readonly peak: number;
-  /** Narrowest section since the peak before this slice (this slice included), and where. */
-  readonly valleyArea: number;
-  readonly valleyAt: number;
   /** Slice where it became small (tail), while it stays small. */
   readonly lowSince?: number;
-  /** Its tube thickness before this slice (undefined: not a tube). */
-  readonly tubeBefore?: number;
 }
 
 export interface JudgeContext {
@@ -28,8 +23,6 @@ export interface JudgeContext {
   pixelMm: number;
   /** The annotated tissue's median against its surroundings' median (image units). */
   tissueContrast: number;
-  /** The annotated tissue's robust spread of values (image units). */
-  tissueSpread: number;
   params: PropagationParams;
 }
 

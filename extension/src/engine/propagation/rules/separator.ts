@@ -4,12 +4,12 @@ import { EndRule } from './rule-types';
 export const separator: EndRule = {
   name: 'separator',
   principle: 'two like structures in a row are parted by a band that differs from both (the disc between two vertebrae, fat between organs); a dip of the inside level, relative to the tissue\'s own contrast, flanked by the tissue on both sides, is that band.',
-  judge(c, { tissueContrast, tissueSpread, params: p }) {
+  judge(c, { tissueContrast, params: p }) {
     const h = c.history;
     const m = p.separatorSlices;
     const j = h.length - 1 - m;
     if (j < 1) return undefined;
-    const drop = Math.max(p.separatorDrop, p.separatorContrast * tissueContrast, p.separatorSpreads * tissueSpread);
+    const drop = p.separatorContrast * tissueContrast;
     const texBefore = Math.max(...h.slice(Math.max(0, j - m), j).map((e) => e.texture));
     const texAfter = Math.max(...h.slice(j + 1).map((e) => e.texture));
     if (!(h[j].texture <= p.separatorSmoothness * Math.min(texBefore, texAfter))) return undefined;
