@@ -151,7 +151,7 @@ class LabelTracker {
       this.trackMaps.set(k, pieces.trackMap);
       this.confidence[k] = step.confidence;
       if (run.mayStop) {
-        const judge = { sliceMm: this.ctx.image.spacing[2], pixelMm: Math.max(...this.spacing), tissueContrast: appearance ? Math.abs(appearance.median - appearance.backgroundMedian) : 0, params: this.params };
+        const judge = { pixelMm: Math.max(...this.spacing), tissueContrast: appearance ? Math.abs(appearance.median - appearance.backgroundMedian) : 0, params: this.params };
         for (const id of pieces.samples.keys()) {
           const end = judgeTrack(book.get(id), judge, this.off);
           if (!end) continue;

@@ -42,8 +42,6 @@ export interface Track {
   history: TrackSample[];
   /** Largest area this lineage has had (scaled to this track's share). */
   maxArea: number;
-  /** Slice where the track first became small, while it stays small (tail rule). */
-  lowSince?: number;
 }
 
 export class TrackBook {

@@ -9,10 +9,9 @@ import { Track } from '../tracks';
 import { suddenThickening } from './sudden-thickening';
 import { separator } from './separator';
 import { vanish } from './vanish';
-import { tail } from './tail';
 import { observeCourse } from './course';
 
-export const END_RULES: readonly EndRule[] = [suddenThickening, separator, vanish, tail];
+export const END_RULES: readonly EndRule[] = [suddenThickening, separator, vanish];
 
 /** The stages of a run that are not end rules, each with its principle. */
 const STAGES = {
@@ -48,5 +47,5 @@ export function judgeEnd(c: CourseView, x: JudgeContext, off: ReadonlySet<string
 
 /** Observes the track's newest sample (already in its history), then judges it. */
 export function judgeTrack(t: Track, x: JudgeContext, off: ReadonlySet<string> = new Set()): TrackEnd | undefined {
-  return judgeEnd(observeCourse(t, x.params), x, off);
+  return judgeEnd(observeCourse(t), x, off);
 }

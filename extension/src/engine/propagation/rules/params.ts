@@ -19,11 +19,6 @@ export interface PropagationParams {
   /** A piece smaller than this share of its largest section (or than vanishPx) has vanished. */
   vanishFraction: number;
   vanishPx: number;
-  /** Tail: at most this share of the largest section for this long (mm along the run)... */
-  tailFraction: number;
-  tailLengthMm: number;
-  /** ...keeping its section over the last tailLengthMm (newest at least this share of their largest): a tapering tip is still the tissue. */
-  tailKeeps: number;
   /** Heirs: a piece with this share of a split track's area continues it; one that is this share of a merge continues its main track. */
   splitHeirShare: number;
   mergeHeirShare: number;
@@ -41,9 +36,6 @@ export const DEFAULT_PARAMS: PropagationParams = {
   separatorSmoothness: 0.75,
   vanishFraction: 0.03,
   vanishPx: 4,
-  tailFraction: 0.2,
-  tailLengthMm: 12,
-  tailKeeps: 0.8,
   splitHeirShare: 0.75,
   mergeHeirShare: 0.9,
   gapLostShare: 0.5,

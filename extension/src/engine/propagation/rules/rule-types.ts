@@ -14,12 +14,9 @@ export interface CourseView {
   /** Largest section of its lineage before this slice, and since this slice. */
   readonly peakBefore: number;
   readonly peak: number;
-  /** Slice where it became small (tail), while it stays small. */
-  readonly lowSince?: number;
 }
 
 export interface JudgeContext {
-  sliceMm: number;
   pixelMm: number;
   /** The annotated tissue's median against its surroundings' median (image units). */
   tissueContrast: number;
