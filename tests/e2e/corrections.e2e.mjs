@@ -21,7 +21,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dice, launchBrowser, openStudy, preparePage, readSegmentation, runTool, showSliceForDrawing, startDrawing, stroke } from './support.mjs';
+import { dice, launchBrowser, startPacsWithCtSeries, openStudy, preparePage, readSegmentation, runTool, showSliceForDrawing, startDrawing, stroke } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -95,11 +95,7 @@ async function arm(page, tool, mm) {
 
 try {
   step('starting a test Orthanc and importing the CT series');
-  execFileSync(join(root, 'scripts/pacs.sh'), ['start'], { env: pacsEnv, stdio: ['ignore', 'ignore', 'inherit'] });
-  execFileSync('node', [join(root, 'scripts/import.mjs'), join(dataDir, 'ct-abdomen-dicom/series'), '--fill-uids'], { env: { ...process.env, SAT_DICOMWEB_URL: PACS }, stdio: 'inherit' });
-  const studies = await (await fetch(`${PACS}/studies`)).json();
-  if (studies.length !== 1) throw new Error(`the test Orthanc holds ${studies.length} studies after the import; expected 1`);
-  const study = studies[0]['0020000D'].Value[0];
+  const study = await startPacsWithCtSeries(root, dataDir, PACS, pacsEnv);
 
   server = createServer({ dicomweb: PACS, pacsName: 'Orthanc (corrections e2e)', onCspViolation: csp.onCspViolation });
   await new Promise((r) => server.listen(WEB_PORT, '127.0.0.1', r));

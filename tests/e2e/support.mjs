@@ -3,6 +3,8 @@
  * the app config (window.__sat), main-thread long tasks recorded from the first script on, and
  * small steps (open a study, draw, run the tool, leave the mode).
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -220,4 +222,17 @@ export async function timeLeftAccuracy(page) {
   const bad = rows.filter((r) => Math.abs(r.estimate - r.actual) > 0.5 * r.actual && Math.abs(r.estimate - r.actual) > 1);
   const worst = rows.reduce((m, r) => Math.max(m, Math.abs(r.estimate - r.actual) / Math.max(r.actual, 1e-3)), 0);
   return { points: rows.length, worst, bad, seconds: (end - start) / 1000 };
+}
+
+/**
+ * Starts the test Orthanc (scripts/pacs.sh with pacsEnv) and stores the labelled CT series as a
+ * user would: its UIDs are blank (anonymised) and a PACS refuses that, so `npm run import
+ * --fill-uids` sends copies with UIDs (the source is not written). Returns the study's UID.
+ */
+export async function startPacsWithCtSeries(root, dataDir, pacs, pacsEnv) {
+  execFileSync(join(root, 'scripts/pacs.sh'), ['start'], { env: pacsEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('node', [join(root, 'scripts/import.mjs'), join(dataDir, 'ct-abdomen-dicom/series'), '--fill-uids'], { env: { ...process.env, SAT_DICOMWEB_URL: pacs }, stdio: 'inherit' });
+  const studies = await (await fetch(`${pacs}/studies`)).json();
+  if (studies.length !== 1) throw new Error(`the test Orthanc holds ${studies.length} studies after the import; expected 1`);
+  return studies[0]['0020000D'].Value[0];
 }

@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dice, launchBrowser, timeLeftAccuracy, nameTissue, openStudy, preparePage, readSegmentation, runTool, showSliceForDrawing, shownSliceNumber, startDrawing, stroke, summariseTasks, traceTasks } from './support.mjs';
+import { dice, launchBrowser, startPacsWithCtSeries, timeLeftAccuracy, nameTissue, openStudy, preparePage, readSegmentation, runTool, showSliceForDrawing, shownSliceNumber, startDrawing, stroke, summariseTasks, traceTasks } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -84,13 +84,7 @@ const rectOf = (page, sel) => page.locator(sel).first().boundingBox();
 
 try {
   step('starting a test Orthanc');
-  execFileSync(join(root, 'scripts/pacs.sh'), ['start'], { env: pacsEnv, stdio: ['ignore', 'ignore', 'inherit'] });
-  // The test series has blank UIDs (anonymised); a PACS refuses that, so it is stored as a user
-  // would: npm run import --fill-uids sends copies with UIDs (the source is not written).
-  execFileSync('node', [join(root, 'scripts/import.mjs'), join(dataDir, 'ct-abdomen-dicom/series'), '--fill-uids'], { env: { ...process.env, SAT_DICOMWEB_URL: PACS }, stdio: 'inherit' });
-  const studies = await (await fetch(`${PACS}/studies`)).json();
-  if (studies.length !== 1) throw new Error(`the test Orthanc holds ${studies.length} studies after the import; expected 1`);
-  const study = studies[0]['0020000D'].Value[0];
+  const study = await startPacsWithCtSeries(root, dataDir, PACS, pacsEnv);
 
   server = createServer({ dicomweb: PACS, pacsName: 'Orthanc (e2e)', onCspViolation: csp.onCspViolation });
   await new Promise((r) => server.listen(WEB_PORT, '127.0.0.1', r));
