@@ -9,14 +9,11 @@
  * a working grid (image/working-resolution.ts); annotated slices are returned exactly as drawn.
  */
 import { ImageVolume } from '../image/types';
-import { sliceImage } from '../image/slices';
-import { downsampleImage, downsampleMask, upsampleMask, workingFactor } from '../image/working-resolution';
+import { downsampleMask, upsampleMask, workingFactor } from '../image/working-resolution';
 import { Backends, CancelledError, RunHooks, StageTimings } from '../api-types';
-import { PatchFeatures } from '../features/patch-encoder';
 import { DEFAULT_BANK, PlannerReference, PromptSetting } from '../prompts/prompt-planner';
 import { countOnes } from '../imaging/morphology';
-import { gaussianBlur2D } from '../imaging/blur';
-import { appearanceRanges, measureAppearance, TissueAppearance } from '../imaging/tissue-appearance';
+import { TissueAppearance } from '../imaging/tissue-appearance';
 import { SeededGrowthOptions, SeededGrowthSegmenter } from '../segmenters/seeded-growth-segmenter';
 import { propagationRuns, PropagationRun } from './slice-order';
 import { segmentSliceStep } from './slice-step';
@@ -24,6 +21,7 @@ import { assignPieces, HeirShares, startTracks, TrackBook } from './tracks';
 import { DEFAULT_PARAMS, PropagationParams } from './rules/params';
 import { isRuleName, judgeTrack, RULES } from './rules';
 import { EdgeEnvelope, edgeEnvelope, keepWithinReach } from './edge-envelope';
+import { WorkingSlices } from './working-slices';
 
 export interface TrackingOptions {
   bank?: PromptSetting[];
@@ -84,8 +82,7 @@ class LabelTracker {
   private readonly confidence: Float32Array;
   private readonly stops: LabelTrack['stops'] = [];
   private readonly trackMaps = new Map<number, Uint16Array>();
-  private readonly slices = new Map<number, { image: ReturnType<typeof downsampleImage>; features?: PatchFeatures }>();
-  private readonly appearances = new Map<number, TissueAppearance | undefined>();
+  private readonly slices: WorkingSlices;
   private readonly walls: SeededGrowthSegmenter;
   private readonly params: PropagationParams;
   private readonly off: ReadonlySet<string>;
@@ -104,6 +101,7 @@ class LabelTracker {
     this.work = new Uint8Array(this.w * this.h * image.dims[2]);
     this.confidence = new Float32Array(image.dims[2]).fill(NaN);
     this.walls = new SeededGrowthSegmenter(options.walls);
+    this.slices = new WorkingSlices(image, this.f, this.spacing, ctx.backends.encoder, ctx.timings);
     this.params = { ...DEFAULT_PARAMS, ...options.params };
     const unknown = (options.off ?? []).filter((n) => !isRuleName(n));
     if (unknown.length) throw new Error(`unknown rule ${unknown.join(', ')} (known: ${RULES.map((r) => r.name).join(', ')})`);
@@ -127,9 +125,10 @@ class LabelTracker {
   async follow(run: PropagationRun, counted = false): Promise<void> {
     const { hooks } = this.ctx;
     const book = new TrackBook();
-    const start = startTracks(book, this.maskOf(run.from), this.sliceOf(run.from).image.data, this.w, this.h, this.spacing, run.from);
+    const start = startTracks(book, this.maskOf(run.from), this.slices.imageOf(run.from).data, this.w, this.h, this.spacing, run.from);
     this.trackMaps.set(run.from, start.trackMap);
-    const appearance = this.appearanceOf(run.from);
+    // The annotated slice's tissue against its surroundings (single-channel series only).
+    const appearance = this.slices.appearanceOf(run.from, this.maskOf(run.from));
     const order = new Map<number, number>([[run.from, -1], ...run.slices.map((k, i) => [k, i] as [number, number])]);
     const absent = new Set(this.ctx.absentSlices ?? []);
     let prev = run.from;
@@ -146,7 +145,7 @@ class LabelTracker {
       const prior = Uint8Array.from(previous, (t) => (t ? 1 : 0));
       const step = await this.segment(k, prev, run.from, appearance, prior);
       if (this.envelope.slices > 1 && !this.off.has('edge-envelope')) this.keepWithinEnvelope(step.mask, run, order, k);
-      const pieces = assignPieces(book, step.mask, this.sliceOf(k).image.data, previous, this.w, this.h, this.spacing, k, { heirs: this.heirs });
+      const pieces = assignPieces(book, step.mask, this.slices.imageOf(k).data, previous, this.w, this.h, this.spacing, k, { heirs: this.heirs });
       this.maskOf(k).set(step.mask);
       this.trackMaps.set(k, pieces.trackMap);
       this.confidence[k] = step.confidence;
@@ -162,7 +161,7 @@ class LabelTracker {
       }
       hooks.debug?.(`label ${this.ctx.label} k=${k} area=${countOnes(this.maskOf(k))} confidence=${step.confidence.toFixed(2)} pieces=${[...pieces.samples].map(([i, s]) => `${i}:${s.area}px/${s.thickness.toFixed(1)}mm/L${s.level.toFixed(0)}/T${s.texture.toFixed(0)}`).join(',')}`);
       this.show(k);
-      if (prev !== run.from) this.slices.delete(prev); // annotated slices stay cached as references
+      if (prev !== run.from) this.slices.drop(prev); // annotated slices stay cached as references
       prev = k;
       if (!counted) this.ctx.onSliceDone();
     }
@@ -209,8 +208,8 @@ class LabelTracker {
 
   private async segment(k: number, prev: number, from: number, appearance: TissueAppearance | undefined, prior: Uint8Array) {
     const refs: PlannerReference[] = [];
-    for (const r of prev === from ? [prev] : [prev, from]) refs.push({ features: await this.featuresOf(r), mask: this.maskOf(r), width: this.w, height: this.h });
-    const target = { image: this.sliceOf(k).image, features: await this.featuresOf(k) };
+    for (const r of prev === from ? [prev] : [prev, from]) refs.push({ features: await this.slices.featuresOf(r), mask: this.maskOf(r), width: this.w, height: this.h });
+    const target = { image: this.slices.imageOf(k), features: await this.slices.featuresOf(k) };
     this.ctx.timings.slices++;
     return segmentSliceStep({
       backends: this.ctx.backends,
@@ -218,7 +217,7 @@ class LabelTracker {
       target,
       references: refs,
       prior,
-      priorImage: this.sliceOf(prev).image.data,
+      priorImage: this.slices.imageOf(prev).data,
       bank: this.bank,
       appearance,
       motionMm: this.motionMm,
@@ -257,34 +256,4 @@ class LabelTracker {
     const len = this.w * this.h;
     return this.work.subarray(k * len, (k + 1) * len);
   }
-
-  private sliceOf(k: number) {
-    let s = this.slices.get(k);
-    if (!s) this.slices.set(k, (s = { image: downsampleImage(sliceImage(this.ctx.image, k), this.f) }));
-    return s;
-  }
-
-  private async featuresOf(k: number): Promise<PatchFeatures> {
-    const s = this.sliceOf(k);
-    if (!s.features) {
-      const t0 = now();
-      s.features = await this.ctx.backends.encoder.encode(s.image);
-      this.ctx.timings.encodeMs += now() - t0;
-    }
-    return s.features;
-  }
-
-  /** The annotated slice's tissue against its surroundings (single-channel series only). */
-  private appearanceOf(k: number): TissueAppearance | undefined {
-    if (!this.appearances.has(k)) {
-      const img = this.sliceOf(k).image;
-      const v = gaussianBlur2D(img.data, this.w, this.h, 1 / this.spacing[0], 1 / this.spacing[1]);
-      this.appearances.set(k, measureAppearance(v, this.maskOf(k), this.w, this.h, this.spacing, appearanceRanges(v, this.ctx.image.modality === 'CT')));
-    }
-    return this.appearances.get(k);
-  }
-}
-
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
