@@ -19,6 +19,7 @@ import { Dinov2PatchEncoder, ModelEntry, ModelSession, SamSegmenter } from '../.
 import { configureWasmThreads, ExecutionProvider, ort } from '../../extension/src/models/ort-session';
 import { nodeOrt } from '../../extension/src/models/node-ort';
 import type { Image2D } from '../../extension/src/engine/image/types';
+import { PYTHON } from '../support/python';
 
 const REPO = path.resolve(__dirname, '../..', fs.existsSync(path.resolve(__dirname, '../../package.json')) ? '' : '..');
 const DIR = path.join(REPO, 'model-assets', 'generated', 'speed');
@@ -183,7 +184,7 @@ async function main(): Promise<void> {
   const bad = want.filter((w) => !(STAGES as readonly string[]).includes(w));
   if (bad.length) throw new Error(`SAT_BENCH_MODELS: unknown stage(s) ${bad.join(', ')}; choose from ${STAGES.join(', ')}`);
   const graphs = new Set(want.flatMap((w) => (w === 'sam-b-encoder' || w === 'mobilesam-encoder' ? [w, 'sam-decoder'] : w === 'sam-decoder' ? [w, 'mobilesam-encoder'] : [w])));
-  execFileSync(process.env.SAT_PYTHON ?? '/usr/bin/python3', [path.join(REPO, 'scripts/models/make_speed_models.py'), DIR, ...graphs], { stdio: 'inherit' });
+  execFileSync(PYTHON, [path.join(REPO, 'scripts/models/make_speed_models.py'), DIR, ...graphs], { stdio: 'inherit' });
   const cpus = os.cpus();
   const bad2 = PROVIDERS.filter((p) => !(p in RUNTIME_NAME));
   if (bad2.length) throw new Error(`SAT_BENCH_PROVIDER: unknown runtime(s) ${bad2.join(', ')}; choose from cpu (onnxruntime-node), wasm, webgpu`);

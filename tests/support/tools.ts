@@ -7,10 +7,10 @@
  */
 import * as fs from 'fs';
 import { spawnSync } from 'child_process';
+import { PYTHON } from './python';
 export type Tool = 'pydicom' | 'numpy' | 'onnx' | 'nibabel' | 'pillow' | 'dicom3tools' | 'dcmtk' | 'orthanc' | 'chromium' | 'vulkan' | 'openssl' | 'onnxruntime-node';
 
-/** The Python the cross-checks run ($SAT_PYTHON, default Debian's /usr/bin/python3, where its python3-* packages live). */
-export const PYTHON = process.env.SAT_PYTHON || '/usr/bin/python3';
+export { PYTHON };
 export const CHROMIUM = process.env.SAT_CHROMIUM || '/usr/bin/chromium';
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const VULKAN_LOADERS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1'];

@@ -17,7 +17,8 @@ import { TrackingOptions } from '../../../extension/src/engine/propagation/label
 import { fmt, mean, Row, rowKey, runVolumes } from './volume-runs';
 
 export interface AblationArgs {
-  ablate: string;
+  /** Rule names, or ['all']. */
+  ablate: string[];
   against?: string;
   sets: string[];
   only?: string[];
@@ -55,7 +56,7 @@ interface RuleEffect {
 }
 
 export async function runAblations(a: AblationArgs): Promise<void> {
-  const names = a.ablate === 'all' ? RULES.map((r) => r.name) : a.ablate.split(',').map((n) => n.trim());
+  const names = a.ablate.length === 1 && a.ablate[0] === 'all' ? RULES.map((r) => r.name) : a.ablate;
   const unknown = names.filter((n) => !RULES.some((r) => r.name === n));
   if (unknown.length) throw new Error(`--ablate: unknown rule ${unknown.join(', ')} (known: ${RULES.map((r) => r.name).join(', ')})`);
   const log = (line: string) => {

@@ -24,15 +24,15 @@ const PREVIOUS_FILE = path.join(__dirname, '..', '..', '..', '..', 'tests', 'ben
 type Previous = Record<string, number>;
 
 async function main(): Promise<void> {
-  const { flag, has, only, sets } = benchArgs(process.argv.slice(2), ['--png', '--choices', '--off', '--ablate', '--against', '--tracking']);
+  const { flag, list, has, only, sets } = benchArgs(process.argv.slice(2), ['--png', '--choices', '--off', '--ablate', '--against', '--tracking']);
   const choices = parseChoices(flag('--choices'));
-  const off = flag('--off')?.split(',').map((n) => n.trim()).filter(Boolean) ?? [];
-  const ablate = flag('--ablate');
-  if (ablate) return runAblations({ ablate, against: flag('--against'), sets, only, choices, json: has('--json'), tracking: { ...(JSON.parse(flag('--tracking') ?? '{}') as TrackingOptions), off } });
+  const off = list('--off');
+  // Tracking options to try (parameters, walls), e.g. --tracking '{"params":{"vanishFraction":0.05}}'.
+  const tracking = { ...(JSON.parse(flag('--tracking') ?? '{}') as TrackingOptions), off };
+  const ablate = list('--ablate');
+  if (ablate.length) return runAblations({ ablate, against: flag('--against'), sets, only, choices, json: has('--json'), tracking });
   const root = dataDir();
   const previous: Previous = fs.existsSync(PREVIOUS_FILE) ? JSON.parse(fs.readFileSync(PREVIOUS_FILE, 'utf8')) : {};
-  // Tracking options to try (parameters, walls), e.g. --tracking '{"params":{"tailFraction":0.15}}'.
-  const tracking = { ...(JSON.parse(flag('--tracking') ?? '{}') as TrackingOptions), off };
   const tried = off.length > 0 || flag('--tracking') !== undefined;
   const rows = await runVolumes(sets, only, choices, tracking, (r) => {
     if (!has('--json')) printRow(r, previous[key(r.set, r.label, r.choice)]);

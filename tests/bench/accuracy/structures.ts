@@ -145,15 +145,17 @@ export async function loadVolume(dir: string, image: string, labelsPath: string,
 }
 
 /** The command line of the accuracy benchmarks: value flags, `--only NAME,…` and the sets named. */
-export function benchArgs(argv: string[], valueFlags: string[]): { flag: (name: string) => string | undefined; has: (name: string) => boolean; only?: string[]; sets: string[] } {
+export function benchArgs(argv: string[], valueFlags: string[]): { flag: (name: string) => string | undefined; list: (name: string) => string[]; has: (name: string) => boolean; only?: string[]; sets: string[] } {
   const flag = (name: string) => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const only = flag('--only')?.split(',').map((s) => s.trim().toLowerCase());
   const takesValue = ['--only', ...valueFlags];
   const sets = argv.filter((a, i) => !a.startsWith('--') && !takesValue.includes(argv[i - 1]));
-  return { flag, has: (name) => argv.includes(name), only, sets };
+  // A comma-separated value (`--off a,b`): its items, none when the flag is absent.
+  const list = (name: string) => flag(name)?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  const only = flag('--only') === undefined ? undefined : list('--only').map((s) => s.toLowerCase());
+  return { flag, list, has: (name) => argv.includes(name), only, sets };
 }
 
 /** The structures named by `--only` (by name or label value), all when none are. */

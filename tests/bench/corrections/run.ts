@@ -74,9 +74,9 @@ const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.lengt
 const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '  -  ' : v.toFixed(3));
 
 async function main(): Promise<void> {
-  const { flag, has, only, sets } = benchArgs(process.argv.slice(2), ['--png', '--choices', '--rounds', '--off']);
+  const { flag, list, has, only, sets } = benchArgs(process.argv.slice(2), ['--png', '--choices', '--rounds', '--off']);
   // Rules switched off (engine/propagation/rules/index.ts), to measure what one does to corrections.
-  const off = flag('--off')?.split(',').map((n) => n.trim()).filter(Boolean) ?? [];
+  const off = list('--off');
   const choices = parseChoices(flag('--choices'));
   const rounds = Number(flag('--rounds') ?? 3);
   if (!Number.isInteger(rounds) || rounds < 0) throw new Error(`--rounds ${flag('--rounds')}: give a whole number of rounds (default 3).`);
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   for (const v of CORRECTION_VOLUMES) {
     if (sets.length && !sets.includes(v.set)) continue;
     if (!fs.existsSync(path.join(root, v.image))) throw new Error(`bench:corrections needs ${path.join(root, v.image)} (set SAT_DATA_DIR to the shared data folder).`);
-    const { image, labels } = await loadVolume(root, v.image, v.labels);
+    const { image, labels } = await loadVolume(root, v.image, v.labels, v.remap);
     for (const s of selected(structuresOf(labels, v.names), only)) {
       for (const choice of choices) {
         const r = await runStructure(v.set, image, labels, s, choice, rounds, off);

@@ -41,6 +41,7 @@ if (!existsSync(join(src, 'ct.nii.gz'))) {
 }
 const { readNifti, niftiToLabels, writeNifti } = require(join(root, 'dist/extension/src/formats/nifti.js'));
 const { resampleLabelsToGrid } = require(join(root, 'dist/extension/src/engine/image/resample.js'));
+const { PYTHON } = require(join(root, 'dist/tests/support/python.js'));
 const { createServer } = await import(join(root, 'platform-config/server.mjs'));
 
 const work = mkdtempSync(join(tmpdir(), 'sat-bench-viewer-'));
@@ -49,7 +50,7 @@ let browser, server;
 const rows = [];
 try {
   log(`building the ${DEPTH}-slice 512×512 series in ${work}`);
-  const study = execFileSync(process.env.SAT_PYTHON || '/usr/bin/python3', [join(root, 'tests/bench/viewer/make_series.py'), join(src, 'ct.nii.gz'), join(src, 'labels.nii.gz'), work, String(DEPTH)], { encoding: 'utf8' }).trim();
+  const study = execFileSync(PYTHON, [join(root, 'tests/bench/viewer/make_series.py'), join(src, 'ct.nii.gz'), join(src, 'labels.nii.gz'), work, String(DEPTH)], { encoding: 'utf8' }).trim();
   execFileSync(join(root, 'scripts/pacs.sh'), ['start'], { env: pacsEnv, stdio: ['ignore', 'ignore', 'inherit'] });
   execFileSync('node', [join(root, 'scripts/import.mjs'), join(work, 'series')], { env: { ...process.env, SAT_DICOMWEB_URL: PACS }, stdio: ['ignore', 'ignore', 'inherit'] });
   server = createServer({ dicomweb: PACS, pacsName: 'Orthanc (bench)' });

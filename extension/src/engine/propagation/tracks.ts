@@ -77,8 +77,6 @@ export interface SliceTracks {
   trackMap: Uint16Array;
   /** This slice's sample of every track on it. */
   samples: Map<number, TrackSample>;
-  /** Tracks of the previous slice that split here, with the tracks of their pieces. */
-  splits: Map<number, number[]>;
 }
 
 /** The slice's pieces as tracks of their own (the annotated slice a run starts from). */
@@ -117,7 +115,6 @@ export function assignPieces(
   const piecesOf = new Map<number, number[]>();
   for (let p = 1; p < nPieces; p++) for (const t of overlaps[p].keys()) piecesOf.set(t, [...(piecesOf.get(t) ?? []), p]);
   const pieceTrack = new Uint16Array(nPieces);
-  const splits = new Map<number, number[]>();
   // A piece that keeps most of a split track's area continues it (a fragment breaking off does not end a course).
   const heir = new Map<number, number>();
   for (const [t, ps] of heirs ? piecesOf : []) {
@@ -155,7 +152,6 @@ export function assignPieces(
     }
     const child = book.start(sample, from, maxArea);
     pieceTrack[p] = child.id;
-    if (from.length === 1) splits.set(from[0], [...(splits.get(from[0]) ?? []), child.id]);
   }
   const trackMap = new Uint16Array(mask.length);
   const samples = new Map<number, TrackSample>();
@@ -165,7 +161,7 @@ export function assignPieces(
     if (!t) mask[i] = 0;
     else trackMap[i] = t;
   }
-  return { trackMap, samples, splits };
+  return { trackMap, samples };
 }
 
 /** Median value and median local variation of each piece away from its edge (its whole area when it is too thin for that). */

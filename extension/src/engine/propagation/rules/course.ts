@@ -11,5 +11,5 @@ export function observeCourse(t: Track): CourseView {
   const s = h[h.length - 1];
   const peakBefore = t.maxArea;
   t.maxArea = Math.max(t.maxArea, s.area);
-  return { track: t, history: h, sample: s, peakBefore, peak: t.maxArea };
+  return { history: h, sample: s, peakBefore };
 }

@@ -19,7 +19,7 @@ const STAGES = {
   'edge-envelope': 'an edge moves along a run no faster than its physical slope allows, however thin the slices.',
   'sat-answer': 'patch features matched to the drawing and the finished neighbour place positive and negative points for the promptable segmenter (the SAT method); off, the walls alone decide.',
   walls: 'the tissue is what connects to the finished neighbour without crossing an edge (seeded region competition); the SAT answer is kept only where the walls agree.',
-  'gap-union': 'between two drawings, where the nearer run has lost the tissue (less than part of the area the drawings give there), the farther run\'s finding is kept too.',
+  'gap-union': 'between two drawings, where the nearer run has lost the tissue (less than gapLostShare of the area the drawings give there), the farther run\'s finding is kept too.',
 } as const;
 
 export type StageName = keyof typeof STAGES;

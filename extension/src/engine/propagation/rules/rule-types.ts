@@ -3,17 +3,15 @@
  * piece's newest slice (course.ts), then each rule judges that observation without changing
  * it, so their order decides only which of several firing rules names the end.
  */
-import { Track, TrackSample } from '../tracks';
+import { TrackSample } from '../tracks';
 import { PropagationParams } from './params';
 
 /** A followed piece as observed on its newest slice. */
 export interface CourseView {
-  readonly track: Readonly<Track>;
   readonly history: readonly TrackSample[];
   readonly sample: TrackSample;
-  /** Largest section of its lineage before this slice, and since this slice. */
+  /** Largest section of its lineage before this slice. */
   readonly peakBefore: number;
-  readonly peak: number;
 }
 
 export interface JudgeContext {
