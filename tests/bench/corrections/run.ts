@@ -2,7 +2,7 @@
  * `npm run bench:corrections [SET…] [--only NAME,…] [--rounds N] [--choices largest,at30] [--off RULE,…] [--json] [--png FILE] [--save-previous]`
  *
  * A simulated user corrects the result (simulated-user.ts): for every dev volume and every
- * structure that bench:accuracy reports (and the brain MR's tumour labels), start from one
+ * structure that bench:accuracy reports (the glioma MR's tumour structures included), start from one
  * slice (the largest, and the one at 30 % of the extent), then `--rounds` times (default 3)
  * annotate the slice with the most wrong voxels and run again. Prints Dice per round per
  * structure beside the previous release's, the mean per round per volume, every correction
@@ -14,10 +14,9 @@ import * as path from 'path';
 import { segmentVolume, ImageVolume, LabelVolume } from '../../../extension/src/engine';
 import { labelDice } from '../../../extension/src/engine/imaging/morphology';
 import { dataDir } from '../../support/data-dir';
-import { benchArgs, CHOICE_LEGEND, loadVolume, parseChoices, ReferenceChoice, referenceSlice, selected, StructureExtent, structuresOf } from '../accuracy/structures';
+import { benchArgs, CHOICE_LEGEND, loadVolume, parseChoices, ReferenceChoice, referenceSlice, selected, StructureExtent, structuresOf, VOLUMES } from '../accuracy/structures';
 import { ChartPanel, writeBarChartPng } from '../accuracy/chart';
 import { annotate, Annotations, emptiedSlices, worstSlice } from './simulated-user';
-import { CORRECTION_VOLUMES } from './volumes';
 
 const PREVIOUS_FILE = path.join(__dirname, '..', '..', '..', '..', 'tests', 'bench', 'corrections', 'previous-release.json');
 const WORSE = 0.01;
@@ -83,7 +82,7 @@ async function main(): Promise<void> {
   const root = dataDir();
   const previous: Previous = fs.existsSync(PREVIOUS_FILE) ? JSON.parse(fs.readFileSync(PREVIOUS_FILE, 'utf8')) : {};
   const rows: Row[] = [];
-  for (const v of CORRECTION_VOLUMES) {
+  for (const v of VOLUMES) {
     if (sets.length && !sets.includes(v.set)) continue;
     if (!fs.existsSync(path.join(root, v.image))) throw new Error(`bench:corrections needs ${path.join(root, v.image)} (set SAT_DATA_DIR to the shared data folder).`);
     const { image, labels } = await loadVolume(root, v.image, v.labels, v.remap);
